@@ -1,0 +1,170 @@
+"""`rasidegi` — the command line (interchange §5 for `review`; the other commands are the product's own).
+
+    rasidegi review BATCH.json [BATCH.json …] --out RESULT.json [--db URL] [--tariff T.csv] [--params P.yaml]
+    rasidegi demo            review the shipped demo batch on the embedded database and print its totals
+    rasidegi rules check F   validate a rule-pack file before an administrator installs it
+    rasidegi rules list      the rules in force, with their ids and dates
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+from desktop.domain.problems import InputError
+
+EXIT_OK, EXIT_INVALID, EXIT_ERROR = 0, 2, 1
+
+
+def _print_problems(problems, stream=sys.stderr):
+    for p in problems[:200]:
+        print(p.format_en(), file=stream)
+        print(p.format_fa(), file=stream)
+    if len(problems) > 200:
+        print(f"… and {len(problems) - 200} more problems / و {len(problems) - 200} مشکل دیگر", file=stream)
+
+
+def _write_json(path: str, data) -> None:
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    tmp = p.with_suffix(p.suffix + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, ensure_ascii=False, indent=1)
+        fh.write("\n")
+    os.replace(tmp, p)
+
+
+def _summary(result: dict, stream=sys.stdout) -> None:
+    t = result["totals"]
+    docs = result.get("prescriptions", []) + result.get("bills", [])
+    marks = {m: sum(1 for d in docs if d["mark"] == m) for m in ("tick", "circle", "zero")}
+    print(f"batch / فهرست: {result['batch_id']}", file=stream)
+    print(f"  documents / اسناد: {len(docs)}  (tick ✓ {marks['tick']}, circle ◯ {marks['circle']}, "
+          f"zero 0 {marks['zero']})", file=stream)
+    for key, fa in (("requested", "درخواستی"), ("approved", "تأیید شده"), ("deducted", "کسور"),
+                    ("insured_share", "سهم بیمه‌شده"), ("org_share", "سهم سازمان")):
+        print(f"  {key} / {fa}: {t[key]:,} Rials", file=stream)
+    if t["by_rule"]:
+        print("  deductions by clause / کسور به تفکیک بند:", file=stream)
+        for rule, amount in list(t["by_rule"].items())[:15]:
+            print(f"    {rule:<12} {amount:>16,}", file=stream)
+    review = sum(1 for d in docs for f in d["findings"] if f["severity"] == "review")
+    if review:
+        print(f"  findings for the reviewer to decide / موارد نیازمند تصمیم کارشناس: {review}", file=stream)
+    if result.get("sample_reference"):
+        print("  NOTE: priced with the SAMPLE tariff/parameters (not official) / "
+              "توجه: با تعرفه و پارامترهای نمونه محاسبه شد", file=stream)
+
+
+def cmd_review(args) -> int:
+    from desktop.pipeline import review_files
+
+    try:
+        run = review_files(args.batches, db_url=args.db, tariff=args.tariff, params=args.params)
+    except InputError as exc:
+        _print_problems(exc.problems)
+        return EXIT_INVALID
+    if args.out:
+        _write_json(args.out, run.results[-1])
+    if args.out_dir:
+        for r in run.results:
+            safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in r["batch_id"])
+            _write_json(str(Path(args.out_dir) / f"{safe}.result.json"), r)
+    if args.sheet:
+        try:
+            from desktop.printing.sheet import write_sheet
+        except ImportError:
+            print("the adjustment sheet is not available in this build / برگ تعدیلات در این نسخه در دسترس نیست",
+                  file=sys.stderr)
+            return EXIT_ERROR
+        write_sheet(run.results[-1], args.sheet)
+    if not args.quiet:
+        for r in run.results:
+            _summary(r)
+    return EXIT_OK
+
+
+def cmd_demo(args) -> int:
+    from desktop.paths import resources_dir, user_data_dir
+
+    demo = resources_dir() / "demo"
+    files = [str(demo / "demo-history.json"), str(demo / "demo-batch.json")]
+    files = [f for f in files if Path(f).exists()]
+    out = args.out or str(user_data_dir() / "demo-result.json")
+    ns = argparse.Namespace(batches=files, out=out, out_dir=None, db=args.db, tariff=None, params=None,
+                            sheet=None, quiet=False)
+    rc = cmd_review(ns)
+    if rc == EXIT_OK:
+        print(f"result written to / نتیجه در: {out}")
+    return rc
+
+
+def cmd_rules(args) -> int:
+    from desktop.engine.rules import load_pack, load_rules
+
+    if args.action == "check":
+        ok = True
+        for f in args.files:
+            pack, problems = load_pack(f)
+            if problems:
+                ok = False
+                _print_problems(problems)
+            else:
+                print(f"{f}: {len(pack.rules)} rules OK / {len(pack.rules)} قاعده معتبر است")
+        return EXIT_OK if ok else EXIT_INVALID
+    try:
+        rules = load_rules()
+    except InputError as exc:
+        _print_problems(exc.problems)
+        return EXIT_INVALID
+    for r in rules.rules:
+        frm = str(r.eff_from) if r.eff_from else "—"
+        to = str(r.eff_to) if r.eff_to else "—"
+        print(f"{r.id:<14} {r.check:<22} {r.action:<18} {frm} … {to}  {r.pack}")
+    print(f"rules version: {rules.version}")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="rasidegi", description="رسیدگی — medical-document review workstation")
+    ap.add_argument("-v", "--verbose", action="store_true")
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    r = sub.add_parser("review", help="review claim-batch/1 files and write review-result/1")
+    r.add_argument("batches", nargs="+", metavar="BATCH.json")
+    r.add_argument("--out", metavar="RESULT.json", help="the result of the last batch (earlier files are history)")
+    r.add_argument("--out-dir", metavar="DIR", help="also write every batch's result into DIR")
+    r.add_argument("--db", metavar="URL", help="database URL (default: embedded SQLite in the user data folder)")
+    r.add_argument("--tariff", metavar="TARIFF.csv", help="tariff rows that overlay the loaded tariff book")
+    r.add_argument("--params", metavar="PARAMS.yaml", help="parameters that overlay the loaded parameters")
+    r.add_argument("--sheet", metavar="SHEET.pdf", help="also write the printed adjustment sheet")
+    r.add_argument("-q", "--quiet", action="store_true")
+    r.set_defaults(func=cmd_review)
+
+    d = sub.add_parser("demo", help="review the shipped demo batch and print its totals")
+    d.add_argument("--db", metavar="URL")
+    d.add_argument("--out", metavar="RESULT.json")
+    d.set_defaults(func=cmd_demo)
+
+    ru = sub.add_parser("rules", help="list the rules in force, or check a rule-pack file")
+    ru.add_argument("action", choices=["list", "check"])
+    ru.add_argument("files", nargs="*")
+    ru.set_defaults(func=cmd_rules)
+    return ap
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,430 @@
+"""Check kinds used by the general rules (and reusable by every section).
+
+Each kind: `compile(params)` validates the rule's params when the pack is loaded; `run(rule, ev)` returns the
+findings for one document (ev: engine.evaluate.DocEval) or, for batch rules, the batch (BatchEval).
+"""
+from __future__ import annotations
+
+from desktop.domain.absent import ABSENT
+from desktop.domain.fa import fa_digits
+from desktop.domain.jalali import JDate, parse_date
+from desktop.engine.conditions import compile_condition
+from desktop.engine.evaluate import fact
+from desktop.engine.rules import PROVIDER_GROUPS, register
+
+
+def _v(x, default=None):
+    return default if x is ABSENT or x is None else x
+
+
+# ---------------------------------------------------------------------------------------------------- facts
+
+
+@fact("doc_codes")
+def _f_doc_codes(ev):
+    return [i.code for i in ev.lines() if i.code not in (ABSENT, None)]
+
+
+@fact("prescribed_after_period")
+def _f_future(ev):
+    d = getattr(ev.doc, "prescribed_on", ABSENT)
+    if d in (ABSENT, None):
+        return False
+    return d > ev.batch.period.last_day()
+
+
+@fact("newborn_over_one_month")
+def _f_newborn(ev):
+    ins = _v(getattr(ev.doc, "insured", None))
+    if ins is None or getattr(ins, "on_mother_booklet", ABSENT) is not True:
+        return False
+    birth = getattr(ins, "birth_date", ABSENT)
+    if birth in (ABSENT, None):
+        return False
+    return ev.line_date() > birth.add_months(1)
+
+
+@fact("on_mother_booklet")
+def _f_on_mother(ev):
+    ins = _v(getattr(ev.doc, "insured", None))
+    return ins is not None and getattr(ins, "on_mother_booklet", ABSENT) is True
+
+
+# ---------------------------------------------------------------------------------------------------- condition
+
+
+def _compile_condition(params: dict):
+    if "when" not in params:
+        raise ValueError("`condition` needs params.when")
+    return (compile_condition(params["when"]), compile_condition(params["unless"]) if "unless" in params else None)
+
+
+def _line_data(ev, item, idx):
+    return {"code": _v(item.code, ""), "line": _v(getattr(item, "line", None), idx + 1)}
+
+
+@register("condition", compile=_compile_condition)
+def condition(rule, ev):
+    """A condition (engine.conditions) on the document (`level: document`) or on each line (`level: line`).
+    A line-level condition with `action: zero_prescription` zeroes the whole document."""
+    when, unless = rule.compiled
+    if rule.level == "document":
+        if when(ev) and not (unless and unless(ev)):
+            return [ev.finding(rule)]
+        return []
+    out = []
+    doc_wide = rule.action == "zero_prescription"
+    for idx, item in enumerate(ev.lines()):
+        ev.item, ev.index = item, idx
+        if when(ev) and not (unless and unless(ev)):
+            data = _line_data(ev, item, idx)
+            out.append(ev.finding(rule, line=None if doc_wide else idx, data=data,
+                                  detail_fa=_detail(rule, data)))
+            if doc_wide:
+                break
+    ev.item = ev.index = None
+    return out
+
+
+def _detail(rule, data):
+    if rule.detail_fa:
+        try:
+            return rule.detail_fa.format(**{k: fa_digits(v) for k, v in data.items()})
+        except (KeyError, IndexError, ValueError):
+            return rule.detail_fa
+    return f"خدمت {fa_digits(data.get('code', ''))}" if data.get("code") else None
+
+
+# ---------------------------------------------------------------------------------------------------- pricing
+
+
+@register("pricing", levels=("line",))
+def pricing(rule, ev):
+    """Marker: the amount stage (engine.evaluate._price_line) applies this clause — GEN-15-N2 (a/b/c), GEN-15-N3."""
+    return []
+
+
+# ---------------------------------------------------------------------------------------------------- validity
+
+
+def _compile_validity(params):
+    groups = params.get("until") or {}
+    for k, v in groups.items():
+        if v not in ("end_of_next_month",) and not (isinstance(v, dict) and "months" in v):
+            raise ValueError(f"until.{k}: `end_of_next_month` or {{months: n}}")
+    return params
+
+
+@register("prescription_validity", compile=_compile_validity, levels=("document",))
+def prescription_validity(rule, ev):
+    """A prescription is accepted from its date until a limit by provider group (GEN-7): `until: {paraclinic:
+    end_of_next_month, referral: end_of_next_month, pharmacy: {months: 1}}`; `rescued_by_approval: true` lets an
+    approval (GEN-29 b) stand in."""
+    p = rule.params
+    doc = ev.doc
+    written = getattr(doc, "prescribed_on", ABSENT)
+    served = getattr(doc, "served_on", ABSENT)
+    if written in (ABSENT, None) or served in (ABSENT, None):
+        return []
+    if p.get("rescued_by_approval") and ev.fact("approval_given"):
+        return []
+    until = p.get("until") or {}
+    kind = ev.provider_kind
+    limit_spec = None
+    if kind in PROVIDER_GROUPS["paraclinic"] and "paraclinic" in until:
+        limit_spec = until["paraclinic"]
+    elif kind == "pharmacy" and "pharmacy" in until:
+        limit_spec = until["pharmacy"]
+    elif kind in PROVIDER_GROUPS["physician"] and "referral" in until and ev.fact("referral_prescription"):
+        limit_spec = until["referral"]
+    if limit_spec is None:
+        return []
+    if limit_spec == "end_of_next_month":
+        limit = written.period.__add__(1).last_day()
+    else:
+        limit = written.add_months(int(limit_spec["months"]))
+    last = served
+    for item in ev.lines():
+        d = getattr(item, "served_on", ABSENT)
+        if d not in (ABSENT, None) and d > last:
+            last = d
+    if last > limit:
+        return [ev.finding(rule, detail_fa=f"تاریخ نسخه {fa_digits(written)}، اعتبار تا {fa_digits(limit)}، "
+                                           f"ارائهٔ خدمت {fa_digits(last)}",
+                           data={"prescribed_on": str(written), "valid_until": str(limit), "served_on": str(last)})]
+    return []
+
+
+@register("served_in_period", levels=("document",))
+def served_in_period(rule, ev):
+    """Every service of the document falls in the batch's month (or the months of a cumulative delivery,
+    `batch.periods`) — GEN-7-N1."""
+    b = ev.batch
+    periods = _v(getattr(b, "periods", None)) or [b.period]
+    allowed = {m.index for m in periods}
+    dates = []
+    served = getattr(ev.doc, "served_on", ABSENT)
+    if served not in (ABSENT, None):
+        dates.append(served)
+    for item in ev.lines():
+        d = getattr(item, "served_on", ABSENT)
+        if d not in (ABSENT, None):
+            dates.append(d)
+    bad = [d for d in dates if d.period.index not in allowed]
+    if bad:
+        return [ev.finding(rule, detail_fa=f"تاریخ خدمت {fa_digits(bad[0])} در ماه {fa_digits(b.period)} نیست",
+                           data={"served_on": str(bad[0]), "period": str(b.period)})]
+    return []
+
+
+# ---------------------------------------------------------------------------------------------------- contract
+
+
+def _compile_contract(params):
+    allowed = {"before_contract", "suspension", "after_contract", "licence_expired", "director_absent"}
+    checks = params.get("checks") or []
+    bad = [c for c in checks if c not in allowed]
+    if bad or not checks:
+        raise ValueError(f"checks: a list of {sorted(allowed)}")
+    return params
+
+
+def _in(d: JDate, frm, to) -> bool:
+    return (frm in (ABSENT, None) or d >= frm) and (to in (ABSENT, None) or d <= to)
+
+
+@register("provider_status", compile=_compile_contract, levels=("document",))
+def provider_status(rule, ev):
+    """The provider could be paid on the service date: within its contract (GEN-8, GEN-22), outside suspensions,
+    with a valid licence (GEN-22 e), with its technical director present (GEN-23)."""
+    prov = ev.batch.provider
+    dates = []
+    served = getattr(ev.doc, "served_on", ABSENT)
+    if ev.kind == "bill":
+        for a in ("admitted_at", "discharged_at"):
+            d = getattr(ev.doc, a, ABSENT)
+            if d not in (ABSENT, None):
+                dates.append(d.date)
+    elif served not in (ABSENT, None):
+        dates.append(served)
+    for item in ev.lines():
+        d = getattr(item, "served_on", ABSENT)
+        if d not in (ABSENT, None):
+            dates.append(d)
+    if not dates:
+        return []
+    contract = _v(getattr(prov, "contract", None))
+    licence = _v(getattr(prov, "licence", None))
+    director = _v(getattr(prov, "technical_director", None))
+    for check in rule.params["checks"]:
+        for d in dates:
+            why = None
+            if check == "before_contract" and contract is not None:
+                frm = getattr(contract, "from_", ABSENT)
+                if frm not in (ABSENT, None) and d < frm:
+                    why = f"خدمت {fa_digits(d)} پیش از شروع قرارداد ({fa_digits(frm)})"
+            elif check == "after_contract" and contract is not None:
+                to = getattr(contract, "to", ABSENT)
+                if to not in (ABSENT, None) and d > to:
+                    why = f"خدمت {fa_digits(d)} پس از پایان قرارداد ({fa_digits(to)})"
+            elif check == "suspension" and contract is not None:
+                for s in _v(getattr(contract, "suspensions", None), []):
+                    if _in(d, getattr(s, "from_", ABSENT), getattr(s, "to", ABSENT)):
+                        why = f"خدمت {fa_digits(d)} در دورهٔ تعلیق قرارداد"
+                        break
+            elif check == "licence_expired" and licence is not None:
+                to = getattr(licence, "to", ABSENT)
+                if to not in (ABSENT, None) and d > to:
+                    why = f"خدمت {fa_digits(d)} پس از پایان اعتبار پروانه ({fa_digits(to)})"
+            elif check == "director_absent" and director is not None:
+                for a in _v(getattr(director, "absences", None), []):
+                    if _in(d, getattr(a, "from_", ABSENT), getattr(a, "to", ABSENT)):
+                        why = f"مسئول فنی در {fa_digits(d)} حضور نداشته است"
+                        break
+            if why:
+                return [ev.finding(rule, detail_fa=why, data={"check": check, "date": str(d)})]
+    return []
+
+
+# ---------------------------------------------------------------------------------------------------- filing
+
+
+def _compile_deadline(params):
+    mode = params.get("mode")
+    if mode not in ("deadline", "months_late"):
+        raise ValueError("mode: deadline | months_late")
+    if mode == "months_late" and not isinstance(params.get("months"), int):
+        raise ValueError("months_late needs an integer `months`")
+    return params
+
+
+def _deadline(period, kind, params):
+    """GEN-21: outpatient the `outpatient_day` of the next month, hospitals the end of the next month, Esfand the
+    end of Farvardin (GEN-21-N2)."""
+    nxt = period + 1
+    if period.month == 12 and params.get("esfand_end_of_farvardin", True):
+        return nxt.last_day()
+    if kind in PROVIDER_GROUPS["hospital"]:
+        return nxt.last_day()
+    day = int(params.get("outpatient_day", 15))
+    return JDate(nxt.year, nxt.month, day)
+
+
+@register("filing_deadline", compile=_compile_deadline, levels=("batch",))
+def filing_deadline(rule, ev):
+    """When the batch reached the office. mode `deadline` (GEN-21, with GEN-21-N1 cumulative delivery: the paper
+    of up to `max_cumulative_months` months may come together, by the deadline of the last month) or `months_late`
+    (GEN-22 d: more than `months` months after the end of the period)."""
+    b = ev.batch
+    sub = getattr(b, "submitted_on", ABSENT)
+    if sub in (ABSENT, None):
+        return []
+    p = rule.params
+    periods = _v(getattr(b, "periods", None)) or [b.period]
+    last_period = max(periods, key=lambda m: m.index)
+    if p["mode"] == "months_late":
+        limit = b.period.last_day().add_months(p["months"])
+        if sub > limit:
+            return [ev.finding(rule, detail_fa=f"اسناد ماه {fa_digits(b.period)} در {fa_digits(sub)} تحویل شده؛ "
+                                               f"بیش از {fa_digits(p['months'])} ماه پس از پایان ماه",
+                               data={"submitted_on": str(sub), "limit": str(limit)})]
+        return []
+    cumulative = bool(_v(getattr(getattr(b.provider, "contract", None), "cumulative_delivery", None), False)) \
+        if _v(getattr(b.provider, "contract", None)) is not None else False
+    out = []
+    if len(periods) > 1:
+        maxm = int(p.get("max_cumulative_months", 3))
+        if not cumulative or len(periods) > maxm:
+            out.append(ev.finding(rule, severity="review",
+                                  detail_fa=f"تحویل تجمعی {fa_digits(len(periods))} ماه بدون برنامهٔ اداره کل یا بیش از "
+                                            f"{fa_digits(maxm)} ماه", data={"periods": [str(m) for m in periods]}))
+        efile = _v(getattr(b, "efile_submitted_on", None), {})
+        for m in periods:
+            due = _deadline(m, ev.provider_kind, p)
+            d = efile.get(str(m)) if isinstance(efile, dict) else None
+            if d is not None and not isinstance(d, JDate):
+                try:
+                    d = parse_date(str(d))
+                except ValueError:
+                    d = None
+            if d is None or d > due:
+                out.append(ev.finding(rule, detail_fa=f"فایل الکترونیکی ماه {fa_digits(m)} ماهانه ارسال نشده است",
+                                      data={"month": str(m), "efile": str(d) if d else None}))
+        deadline = _deadline(last_period, ev.provider_kind, p)
+    else:
+        deadline = _deadline(b.period, ev.provider_kind, p)
+    if sub > deadline:
+        out.append(ev.finding(rule, detail_fa=f"تحویل در {fa_digits(sub)}؛ مهلت تا {fa_digits(deadline)}",
+                              data={"submitted_on": str(sub), "deadline": str(deadline)}))
+    return out
+
+
+@register("objection_deadline", levels=("batch",))
+def objection_deadline(rule, ev):
+    """An objection to a review report is accepted within `days` days of receiving the report (GEN-24)."""
+    obj = _v(getattr(ev.batch, "objection", None))
+    if obj is None:
+        return []
+    kind = _v(getattr(obj, "kind", None), "review_report")
+    if kind != "review_report":
+        return []
+    rec, filed = _v(getattr(obj, "report_received_on", None)), _v(getattr(obj, "filed_on", None))
+    if rec is None or filed is None:
+        return []
+    days = int(rule.params.get("days", 15))
+    if filed - rec > days:
+        return [ev.finding(rule, detail_fa=f"گزارش در {fa_digits(rec)} دریافت و اعتراض در {fa_digits(filed)} ثبت شده؛ "
+                                           f"مهلت {fa_digits(days)} روز", data={"received": str(rec), "filed": str(filed)})]
+    return []
+
+
+# ---------------------------------------------------------------------------------------------------- titles
+
+
+@register("title_candidates", levels=("line",))
+def title_candidates(rule, ev):
+    """An incomplete title (`details.prescribed_as` is a generic title of params.code_title_candidates) is paid at
+    the lowest tariff among the codes it may mean (GEN-26)."""
+    out = []
+    for idx, item in enumerate(ev.lines()):
+        details = _v(getattr(item, "details", None))
+        title = _v(getattr(details, "prescribed_as", None)) if details is not None else None
+        code = _v(item.code)
+        if not title or not code:
+            continue
+        on = ev.date
+        table = ev.ctx.param("code_title_candidates", on, default=None) or {}
+        cands = table.get(str(title).strip())
+        if not cands:
+            continue
+        priced = [(ev.ctx.price(str(c), on, "government", 1), str(c)) for c in cands]
+        priced = [(p, c) for p, c in priced if p is not None]
+        if not priced:
+            continue
+        cheapest_price, cheapest = min(priced)
+        billed = ev.ctx.price(code, on, "government", 1)
+        if billed is not None and billed > cheapest_price and code != cheapest:
+            out.append(ev.finding(rule, line=idx, paid_code=cheapest,
+                                  detail_fa=f"عنوان ناقص «{title}»: کمترین تعرفه، کد {fa_digits(cheapest)}",
+                                  data={"title": title, "billed": code, "paid_code": cheapest}))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------- licence
+
+
+def _compile_licence(params):
+    m = params.get("chapter_to_service") or {}
+    if not isinstance(m, dict):
+        raise ValueError("chapter_to_service: a mapping of tariff chapter → licence service")
+    return params
+
+
+@register("licence_services", compile=_compile_licence, levels=("line",))
+def licence_services(rule, ev):
+    """The service matches the provider's licence (`provider.licence.services`, by tariff chapter) and contract
+    (`provider.contract.services`) — GEN-28."""
+    prov = ev.batch.provider
+    lic = _v(getattr(prov, "licence", None))
+    lic_services = _v(getattr(lic, "services", None)) if lic is not None else None
+    contract = _v(getattr(prov, "contract", None))
+    con_services = _v(getattr(contract, "services", None)) if contract is not None else None
+    if lic_services is None and con_services is None:
+        return []
+    m = rule.params.get("chapter_to_service") or {}
+    out = []
+    for idx, item in enumerate(ev.lines()):
+        code = _v(item.code)
+        if not code:
+            continue
+        why = None
+        if con_services is not None and code not in con_services:
+            why = f"خدمت {fa_digits(code)} در فهرست خدمات قرارداد نیست"
+        elif lic_services is not None:
+            row = ev.ctx.tariff_row(code)
+            svc = m.get(row.chapter) if row is not None and row.chapter else None
+            if svc is not None and svc not in lic_services:
+                why = f"خدمت {fa_digits(code)} ({svc}) در پروانهٔ بهره‌برداری نیست"
+        if why:
+            out.append(ev.finding(rule, line=idx, detail_fa=why, data={"code": code}))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------- chapters
+
+
+@register("service_chapter", levels=("line",))
+def service_chapter(rule, ev):
+    """Each line belongs to the service the batch is filed for (GEN-20-N3): `allowed: {provider kind: [tariff
+    chapters]}`; kinds not listed are not checked."""
+    allowed = (rule.params.get("allowed") or {}).get(ev.provider_kind)
+    if not allowed:
+        return []
+    out = []
+    for idx, item in enumerate(ev.lines()):
+        row = ev.ctx.tariff_row(_v(item.code))
+        if row is not None and row.chapter and row.chapter not in allowed:
+            out.append(ev.finding(rule, line=idx, detail_fa=f"خدمت {fa_digits(item.code)} از فصل «{row.chapter}» "
+                                                           f"در نسخ این خدمت ثبت شده است",
+                                  data={"code": item.code, "chapter": row.chapter}))
+    return out

@@ -1,0 +1,275 @@
+"""A small condition language for rule packs, compiled once into closures.
+
+A rule pack says *what* the manual says in its own terms; most clauses are a condition on the document's facts:
+
+    when:
+      all:
+        - {field: paper.signature, eq: stamp}
+        - not: {field: approval, is_object: true}
+
+Paths are read from the evaluation scope: `item.*` (the line under test), `batch.*` (the batch header),
+`provider.*` (= batch.provider), `history.*` is not a path (frequency is a check kind); anything else is an attribute of
+the document (`paper.signature`, `insured.fund`, `prescriber.specialty`, `referral.code`, …).  A path through an
+absent or null object yields ABSENT or None.  `$name` reads a *derived fact* registered by the engine
+(`$service_date`, `$prescriber_is_gp`, `$line_chapter`, `$line_attachments`, …: see engine.facts).
+
+Operators (one per leaf, with `field`):
+  eq, ne, in, not_in           value comparison (ABSENT never matches; `ne`/`not_in` need a present value)
+  is_null, is_true, is_false   exactly None / True / False
+  missing                      null, false, [] or "" (a fact the file says is missing)
+  absent, present              key absent / a real value
+  is_object                    the value is an object (a dict-like dataclass, e.g. an approval)
+  has, lacks                   a list contains / is given and does not contain a value
+  in_group                     value (a code) in params.code_groups[<group>] in force on the service date
+  in_param                     value in the list params.<name> in force on the service date
+  not_in_group, not_in_param   value outside a group / list — false when the group or list is empty or undefined
+  any_in_group, all_in_group   a list (e.g. `$doc_codes`) has one / only codes of a group
+  eq_field, ne_field           compared with another path (both present)
+  gt, ge, lt, le               numeric comparison (present values only)
+  contains_any                 text contains one of the given words (case-insensitive)
+Combinators: all: [...], any: [...], not: {...}.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from desktop.domain.absent import ABSENT, is_missing
+
+__all__ = ["compile_condition", "ConditionError", "resolve_path", "OPERATORS"]
+
+
+class ConditionError(ValueError):
+    pass
+
+
+Scope = Any   # engine.context.Scope: .doc, .item, .batch, .ctx, .fact(name)
+
+
+def _walk(obj, parts):
+    for p in parts:
+        if obj is ABSENT or obj is None:
+            return obj
+        if isinstance(obj, dict):
+            obj = obj.get(p, ABSENT)
+            continue
+        obj = getattr(obj, _attr(p), ABSENT)
+    return obj
+
+
+_KEYWORDS = {"from": "from_", "class": "class_", "global": "global_", "import": "import_", "in": "in_"}
+
+
+def _attr(key: str) -> str:
+    """The model's attribute for a JSON key: Python keywords get a trailing underscore."""
+    return _KEYWORDS.get(key, key)
+
+
+def resolve_path(path: str) -> Callable[[Scope], Any]:
+    """Compile a dotted path into a reader of the scope."""
+    if path.startswith("$"):
+        name = path[1:]
+        return lambda s: s.fact(name)
+    parts = path.split(".")
+    head, rest = parts[0], parts[1:]
+    if head == "item":
+        return lambda s: _walk(s.item, rest) if s.item is not None else ABSENT
+    if head == "batch":
+        return lambda s: _walk(s.batch, rest)
+    if head == "provider":
+        return lambda s: _walk(s.batch.provider, rest)
+    return lambda s: _walk(s.doc, parts)
+
+
+def _num(v):
+    return v if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+
+def _leaf(spec: dict) -> Callable[[Scope], bool]:
+    if "field" not in spec:
+        raise ConditionError(f"a condition needs `field`, `all`, `any` or `not`: {spec!r}")
+    get = resolve_path(str(spec["field"]))
+    ops = [k for k in spec if k != "field"]
+    if len(ops) != 1:
+        raise ConditionError(f"one operator per condition on {spec['field']!r}, got {ops}")
+    op, arg = ops[0], spec[ops[0]]
+    if op not in OPERATORS:
+        raise ConditionError(f"unknown operator {op!r} on {spec['field']!r}")
+    return OPERATORS[op](get, arg)
+
+
+def _op_eq(get, arg):
+    return lambda s: (v := get(s)) is not ABSENT and v == arg
+
+
+def _op_ne(get, arg):
+    return lambda s: (v := get(s)) is not ABSENT and v is not None and v != arg
+
+
+def _op_in(get, arg):
+    vals = frozenset(arg)
+    return lambda s: (v := get(s)) is not ABSENT and v is not None and not isinstance(v, list) and v in vals
+
+
+def _op_not_in(get, arg):
+    vals = frozenset(arg)
+    return lambda s: (v := get(s)) is not ABSENT and v is not None and v not in vals
+
+
+def _flag(expected):
+    def make(get, arg):
+        want = bool(arg)
+        if expected is None:
+            return lambda s: (get(s) is None) == want
+        return lambda s: (get(s) is expected) == want
+    return make
+
+
+def _op_missing(get, arg):
+    want = bool(arg)
+    return lambda s: is_missing(get(s)) == want
+
+
+def _op_absent(get, arg):
+    want = bool(arg)
+    return lambda s: (get(s) is ABSENT) == want
+
+
+def _op_present(get, arg):
+    want = bool(arg)
+    return lambda s: ((v := get(s)) is not ABSENT and not is_missing(v)) == want
+
+
+def _op_is_object(get, arg):
+    want = bool(arg)
+
+    def f(s):
+        v = get(s)
+        ok = v is not ABSENT and v is not None and not isinstance(v, (str, int, float, bool, list))
+        return ok == want
+    return f
+
+
+def _op_has(get, arg):
+    return lambda s: isinstance(v := get(s), list) and arg in v
+
+
+def _op_lacks(get, arg):
+    return lambda s: isinstance(v := get(s), list) and arg not in v
+
+
+def _op_in_group(get, arg):
+    group = str(arg)
+    return lambda s: (v := get(s)) is not ABSENT and v is not None and v in s.ctx.code_group(group, s.date)
+
+
+def _op_in_param(get, arg):
+    name = str(arg)
+    return lambda s: (v := get(s)) is not ABSENT and v is not None and v in s.ctx.param_set(name, s.date)
+
+
+def _op_not_in_group(get, arg):
+    """value not in the group — false when the group is empty or not defined (nothing to compare with)."""
+    group = str(arg)
+
+    def f(s):
+        v = get(s)
+        g = s.ctx.code_group(group, s.date)
+        return bool(g) and v is not ABSENT and v is not None and v not in g
+    return f
+
+
+def _op_not_in_param(get, arg):
+    name = str(arg)
+
+    def f(s):
+        v = get(s)
+        g = s.ctx.param_set(name, s.date)
+        return bool(g) and v is not ABSENT and v is not None and v not in g
+    return f
+
+
+def _op_any_in_group(get, arg):
+    group = str(arg)
+    return lambda s: isinstance(v := get(s), list) and any(c in s.ctx.code_group(group, s.date) for c in v)
+
+
+def _op_all_in_group(get, arg):
+    group = str(arg)
+
+    def f(s):
+        v = get(s)
+        g = s.ctx.code_group(group, s.date)
+        return isinstance(v, list) and bool(v) and bool(g) and all(c in g for c in v)
+    return f
+
+
+def _op_eq_field(get, arg):
+    other = resolve_path(str(arg))
+
+    def f(s):
+        a, b = get(s), other(s)
+        return a is not ABSENT and b is not ABSENT and a is not None and b is not None and a == b
+    return f
+
+
+def _op_ne_field(get, arg):
+    other = resolve_path(str(arg))
+
+    def f(s):
+        a, b = get(s), other(s)
+        return a is not ABSENT and b is not ABSENT and a is not None and b is not None and a != b
+    return f
+
+
+def _cmp(fn):
+    def make(get, arg):
+        return lambda s: (n := _num(get(s))) is not None and fn(n, arg)
+    return make
+
+
+def _op_contains_any(get, arg):
+    words = [str(w).casefold() for w in arg]
+
+    def f(s):
+        v = get(s)
+        if not isinstance(v, str):
+            return False
+        t = v.casefold()
+        return any(w in t for w in words)
+    return f
+
+
+OPERATORS: dict[str, Callable] = {
+    "eq": _op_eq, "ne": _op_ne, "in": _op_in, "not_in": _op_not_in,
+    "is_null": _flag(None), "is_true": _flag(True), "is_false": _flag(False),
+    "missing": _op_missing, "absent": _op_absent, "present": _op_present, "is_object": _op_is_object,
+    "has": _op_has, "lacks": _op_lacks, "in_group": _op_in_group, "in_param": _op_in_param,
+    "not_in_group": _op_not_in_group, "not_in_param": _op_not_in_param,
+    "any_in_group": _op_any_in_group, "all_in_group": _op_all_in_group,
+    "eq_field": _op_eq_field, "ne_field": _op_ne_field,
+    "gt": _cmp(lambda a, b: a > b), "ge": _cmp(lambda a, b: a >= b),
+    "lt": _cmp(lambda a, b: a < b), "le": _cmp(lambda a, b: a <= b),
+    "contains_any": _op_contains_any,
+}
+
+
+def compile_condition(spec) -> Callable[[Scope], bool]:
+    """Compile a condition tree (YAML data) into a predicate over a scope; ConditionError if malformed."""
+    if spec is None or spec is True:
+        return lambda s: True
+    if not isinstance(spec, dict):
+        raise ConditionError(f"a condition is a mapping, got {spec!r}")
+    if "all" in spec or "any" in spec:
+        key = "all" if "all" in spec else "any"
+        if len(spec) != 1:
+            raise ConditionError(f"`{key}` stands alone in its mapping: {spec!r}")
+        subs = [compile_condition(x) for x in spec[key]]
+        if key == "all":
+            return lambda s: all(f(s) for f in subs)
+        return lambda s: any(f(s) for f in subs)
+    if "not" in spec:
+        if len(spec) != 1:
+            raise ConditionError(f"`not` stands alone in its mapping: {spec!r}")
+        sub = compile_condition(spec["not"])
+        return lambda s: not sub(s)
+    return _leaf(spec)

@@ -1,0 +1,501 @@
+"""The engine: documents + history + reference data + rules → findings and proposed marks.
+
+A pure function of its inputs (design.md): no Qt, no SQL, no clock.  `review_batch` walks the batch's documents
+in filing order; each document sees the rules in force on its service date, for the provider's kind and province;
+the insured's history is everything reviewed before it (earlier batches, then earlier documents of this batch).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Iterable
+
+from desktop.domain.absent import ABSENT, is_missing
+from desktop.domain.fa import fa_amount
+from desktop.domain.jalali import JDate
+from desktop.engine.findings import (ADJUST, CIRCLE, DENY, REVIEW, TICK, ZERO, BatchOutcome, DocOutcome, Finding,
+                                     LineOutcome)
+from desktop.engine.history import HistoryIndex
+from desktop.engine.rules import PROVIDER_GROUPS, Rule, RuleSet
+
+__all__ = ["EngineContext", "DocEval", "BatchEval", "review_batch", "FACTS", "fact"]
+
+_GOV_SECTORS = ("government_university", "government_other")
+
+
+def rial(x) -> int:
+    """Round a Decimal/number to whole Rials, half up."""
+    return int(Decimal(x).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+class EngineContext:
+    """Reference data and history as the rules see them, with per-run caches."""
+
+    def __init__(self, ref, rules: RuleSet, history: HistoryIndex | None = None):
+        self.ref = ref
+        self.rules = rules
+        self.history = history or HistoryIndex()
+        self._groups: dict = {}
+        self._sets: dict = {}
+        self._params: dict = {}
+        self._price: dict = {}
+
+    def param(self, name: str, on: JDate, key: str | None = None, default=None):
+        k = (name, on.ordinal if on is not None else None, key)
+        try:
+            return self._params[k]
+        except KeyError:
+            pass
+        try:
+            v = self.ref.params.value(name, on, key, default=default)
+        except TypeError:   # a Params without the default keyword
+            v = self.ref.params.value(name, on, key) if self.ref.params.has(name) else default
+        self._params[k] = v
+        return v
+
+    def code_group(self, group: str, on: JDate) -> frozenset:
+        k = (group, on.ordinal if on is not None else None)
+        g = self._groups.get(k)
+        if g is None:
+            table = self.param("code_groups", on, default=None) or {}
+            g = frozenset(str(c) for c in (table.get(group) or ()))
+            self._groups[k] = g
+        return g
+
+    def param_set(self, name: str, on: JDate) -> frozenset:
+        k = (name, on.ordinal if on is not None else None)
+        s = self._sets.get(k)
+        if s is None:
+            v = self.param(name, on, default=None) or ()
+            s = frozenset(str(c) for c in v)
+            self._sets[k] = s
+        return s
+
+    def tariff_row(self, code):
+        if code is None or code is ABSENT:
+            return None
+        return self.ref.tariff.get(code)
+
+    def price(self, code: str, on: JDate, sector: str = "government", qty=1) -> int | None:
+        """Total Rials of `code` × qty on `on` in `sector` (None: not in the tariff book)."""
+        k = (code, on.ordinal, sector)
+        unit = self._price.get(k, ABSENT)
+        if unit is ABSENT:
+            p = self.ref.price(code, on, sector)
+            unit = None if p is None else p.total
+            self._price[k] = unit
+        if unit is None:
+            return None
+        return rial(Decimal(unit) * Decimal(str(qty if qty not in (None, ABSENT) else 1)))
+
+
+# ----------------------------------------------------------------------------------------------------------
+# derived facts: `$name` in conditions
+
+
+FACTS: dict[str, Any] = {}
+
+
+def fact(name):
+    def deco(fn):
+        FACTS[name] = fn
+        return fn
+    return deco
+
+
+@fact("service_date")
+def _f_service_date(ev):
+    return ev.date
+
+
+@fact("line_date")
+def _f_line_date(ev):
+    return ev.line_date()
+
+
+@fact("provider_kind")
+def _f_provider_kind(ev):
+    return ev.provider_kind
+
+
+@fact("prescriber_is_gp")
+def _f_is_gp(ev):
+    return ev.prescriber_is_gp()
+
+
+@fact("line_chapter")
+def _f_line_chapter(ev):
+    row = ev.ctx.tariff_row(ev.item.code) if ev.item is not None else None
+    return row.chapter if row is not None else ABSENT
+
+
+@fact("line_flags")
+def _f_line_flags(ev):
+    row = ev.ctx.tariff_row(ev.item.code) if ev.item is not None else None
+    return (row.flags or "") if row is not None else ABSENT
+
+
+@fact("line_in_tariff")
+def _f_line_in_tariff(ev):
+    if ev.item is None:
+        return ABSENT
+    code = ev.item.code
+    return code not in (None, ABSENT) and ev.ctx.tariff_row(code) is not None
+
+
+@fact("line_attachments")
+def _f_line_attachments(ev):
+    if ev.item is not None:
+        a = getattr(ev.item, "attachments", ABSENT)
+        if a is not ABSENT:
+            return a
+    return getattr(ev.doc, "attachments", ABSENT)
+
+
+@fact("line_star")
+def _f_line_star(ev):
+    flags = _f_line_flags(ev)
+    return flags is not ABSENT and "*" in flags
+
+
+@fact("referral_prescription")
+def _f_referral_rx(ev):
+    ref = getattr(ev.doc, "referral", ABSENT)
+    if ref is ABSENT or ref is None:
+        return False
+    v = getattr(ref, "from_council_no", ABSENT)
+    return v is not ABSENT and v is not None
+
+
+@fact("approval_given")
+def _f_approval(ev):
+    a = getattr(ev.doc, "approval", ABSENT)
+    return a is not ABSENT and a is not None
+
+
+@fact("sector")
+def _f_sector(ev):
+    return ev.k_sector
+
+
+# ----------------------------------------------------------------------------------------------------------
+
+
+class DocEval:
+    """One document under evaluation: the scope conditions and check kinds read."""
+
+    __slots__ = ("ctx", "batch", "doc", "kind", "date", "item", "index", "provider_kind", "k_sector", "order",
+                 "_gp", "_rx_date")
+
+    def __init__(self, ctx: EngineContext, batch, doc, kind: str, order: int):
+        self.ctx = ctx
+        self.batch = batch
+        self.doc = doc
+        self.kind = kind
+        self.order = order
+        self.item = None
+        self.index = None
+        prov = batch.provider
+        st = getattr(batch, "service_type", ABSENT)
+        self.provider_kind = st if st not in (ABSENT, None) else prov.kind
+        self.k_sector = "government" if getattr(prov, "sector", None) in _GOV_SECTORS else "private"
+        self.date = service_date(batch, doc, kind)
+        self._gp = None
+
+    def fact(self, name):
+        fn = FACTS.get(name)
+        if fn is None:
+            raise KeyError(f"unknown derived fact ${name}")
+        return fn(self)
+
+    def line_date(self) -> JDate:
+        if self.item is not None:
+            d = getattr(self.item, "served_on", ABSENT)
+            if d not in (ABSENT, None):
+                return d
+        return self.date
+
+    def lines(self):
+        if self.kind != "prescription":
+            return []
+        items = getattr(self.doc, "items", ABSENT)
+        return [] if items is ABSENT or items is None else items
+
+    def prescriber_is_gp(self) -> bool:
+        """A GP for the high-cost rules: a general practitioner, an intern (GEN-10), or a resident whose imaging
+        request lacks the university admission stamp (GEN-11)."""
+        if self._gp is None:
+            p = getattr(self.doc, "prescriber", ABSENT)
+            gp = False
+            if p not in (ABSENT, None):
+                role = getattr(p, "role", ABSENT)
+                spec = getattr(p, "specialty", ABSENT)
+                if spec == "general_practitioner" or role == "intern":
+                    gp = True
+                elif role == "resident" and self.provider_kind in PROVIDER_GROUPS["imaging"]:
+                    paper = getattr(self.doc, "paper", ABSENT)
+                    stamp = getattr(paper, "admission_stamp", ABSENT) if paper not in (ABSENT, None) else ABSENT
+                    gp = stamp is False
+            self._gp = gp
+        return self._gp
+
+    def finding(self, rule: Rule, *, line: int | None = None, detail_fa: str | None = None, data=None,
+                severity: str | None = None, mark: str | None = None, **kw) -> Finding:
+        msg = rule.reason_fa
+        if detail_fa is None and rule.detail_fa:
+            try:
+                detail_fa = rule.detail_fa.format(**(data or {}))
+            except (KeyError, IndexError, ValueError):
+                detail_fa = rule.detail_fa
+        if detail_fa:
+            msg = f"{msg} — {detail_fa}"
+        return Finding(rule=rule.id, severity=severity or rule.severity, mark=mark or rule.mark or TICK,
+                       message_fa=msg, line=line, data=dict(data or {}), **kw)
+
+
+def service_date(batch, doc, kind: str) -> JDate:
+    """The date a document's rules and prices are taken on: service, else prescription, else the period's end."""
+    if kind == "prescription":
+        for attr in ("served_on", "prescribed_on"):
+            d = getattr(doc, attr, ABSENT)
+            if d not in (ABSENT, None):
+                return d
+    else:
+        for attr in ("discharged_at", "admitted_at"):
+            d = getattr(doc, attr, ABSENT)
+            if d not in (ABSENT, None):
+                return d.date
+    return batch.period.last_day()
+
+
+class BatchEval:
+    """The batch under evaluation, for `applies_to: batch` rules."""
+
+    def __init__(self, ctx: EngineContext, batch):
+        self.ctx = ctx
+        self.batch = batch
+        prov = batch.provider
+        st = getattr(batch, "service_type", ABSENT)
+        self.provider_kind = st if st not in (ABSENT, None) else prov.kind
+        self.date = batch.period.last_day()
+        self.doc = batch
+        self.item = None
+
+    def fact(self, name):
+        raise KeyError(f"derived fact ${name} is not defined for batch rules")
+
+    def finding(self, rule: Rule, *, detail_fa: str | None = None, data=None, **kw) -> Finding:
+        msg = rule.reason_fa + (f" — {detail_fa}" if detail_fa else "")
+        return Finding(rule=rule.id, severity=kw.pop("severity", rule.severity), mark=kw.pop("mark", rule.mark or TICK),
+                       message_fa=msg, data=dict(data or {}), batch_level=True, **kw)
+
+
+# ----------------------------------------------------------------------------------------------------------
+
+
+def _requested(item):
+    req = getattr(item, "requested", ABSENT)
+    if req in (ABSENT, None):
+        return None, None, None, req
+    return (getattr(req, "total", None), getattr(req, "insured", None), getattr(req, "org", None), req)
+
+
+def _int(v):
+    return v if isinstance(v, int) and not isinstance(v, bool) else None
+
+
+class _RuleCache:
+    """Rules in force per (applies_to, date) for one batch's provider kind and province."""
+
+    def __init__(self, rules: RuleSet, provider_kind: str, province):
+        self._base = {a: rules.applicable(a, provider_kind, province) for a in ("prescription", "bill", "batch")}
+        self._by_date: dict = {}
+
+    def get(self, applies_to: str, on: JDate) -> list[Rule]:
+        k = (applies_to, on.ordinal)
+        r = self._by_date.get(k)
+        if r is None:
+            r = [x for x in self._base[applies_to] if x.in_force(on)]
+            self._by_date[k] = r
+        return r
+
+
+def review_batch(batch, ref, rules: RuleSet, history: HistoryIndex | None = None) -> BatchOutcome:
+    """Review one batch (a domain ClaimBatch). `history` holds the insured's earlier documents; this batch's
+    documents are added to it as they are reviewed, so later documents see earlier ones."""
+    ctx = EngineContext(ref, rules, history)
+    header = batch.batch
+    prov = header.provider
+    st = getattr(header, "service_type", ABSENT)
+    kind = st if st not in (ABSENT, None) else prov.kind
+    province = getattr(prov, "province", None)
+    province = None if province is ABSENT else province
+    cache = _RuleCache(rules, kind, province)
+
+    bev = BatchEval(ctx, header)
+    batch_findings: list[Finding] = []
+    for rule in cache.get("batch", bev.date):
+        batch_findings.extend(rule.kind.run(rule, bev))
+    batch_deny = next((f for f in batch_findings if f.severity == DENY), None)
+
+    docs: list[DocOutcome] = []
+    prescriptions = batch.prescriptions if batch.prescriptions not in (ABSENT, None) else []
+    for order, rx in enumerate(prescriptions):
+        ev = DocEval(ctx, header, rx, "prescription", order)
+        out = _evaluate_prescription(ev, cache.get("prescription", ev.date), batch_findings, batch_deny)
+        docs.append(out)
+        ctx.history.add_prescription(header, rx, out)
+    bills = batch.bills if batch.bills not in (ABSENT, None) else []
+    from desktop.engine.bills import evaluate_bill
+    for order, bill in enumerate(bills):
+        ev = DocEval(ctx, header, bill, "bill", order)
+        out = evaluate_bill(ev, cache.get("bill", ev.date), batch_findings, batch_deny)
+        docs.append(out)
+        ctx.history.add_bill(header, bill)
+    return BatchOutcome(batch_id=header.id, findings=batch_findings, documents=docs, rules_version=rules.version,
+                        sample_reference=bool(getattr(ref, "sample", False)))
+
+
+def _run_rules(ev: DocEval, rules: list[Rule]) -> list[Finding]:
+    found: list[Finding] = []
+    for rule in rules:
+        if rule.check == "pricing":
+            continue
+        res = rule.kind.run(rule, ev)
+        if res:
+            found.extend(res)
+        ev.item = None
+        ev.index = None
+    return found
+
+
+def _evaluate_prescription(ev: DocEval, rules: list[Rule], batch_findings, batch_deny) -> DocOutcome:
+    rx = ev.doc
+    items = ev.lines()
+    findings = _run_rules(ev, rules)
+    for bf in (f for f in batch_findings if f.severity == DENY):
+        findings.insert(0, Finding(rule=bf.rule, severity=bf.severity, mark=bf.mark, message_fa=bf.message_fa,
+                                   data=dict(bf.data), batch_level=True))
+    pricing_rules = [r for r in rules if r.check == "pricing"]
+    f = ev.ctx.param("franchise", ev.date, "outpatient", default=None)
+    franchise = Decimal(str(f)) if f is not None else Decimal("0.30")
+
+    doc_deny = next((x for x in findings if x.severity == DENY and x.line is None), None)
+    lines: list[LineOutcome] = []
+    for idx, item in enumerate(items):
+        tot, ins, org, req_obj = _requested(item)
+        line_no = getattr(item, "line", ABSENT)
+        lo = LineOutcome(index=idx, line_no=line_no if isinstance(line_no, int) else idx + 1,
+                         code=None if item.code in (ABSENT, None) else item.code,
+                         requested=_int(tot) or 0, requested_org=_int(org) or 0, requested_insured=_int(ins) or 0)
+        ev.item, ev.index = item, idx
+        on = ev.line_date()
+        qty = getattr(item, "qty", ABSENT)
+        qty = 1 if qty in (ABSENT, None) else qty
+        lo.tariff = ev.ctx.price(lo.code, on, "government", qty) if lo.code else None
+        for x in findings:
+            if x.line is None or x.line == idx:
+                if x.rule not in lo.rules:
+                    lo.rules.append(x.rule)
+        line_deny = doc_deny or next((x for x in findings if x.severity == DENY and x.line == idx), None)
+        if line_deny is not None:
+            _zero(lo, line_deny.rule)
+        else:
+            adjust = next((x for x in findings if x.severity == ADJUST and x.line == idx), None)
+            _price_line(ev, lo, item, adjust, pricing_rules, franchise, req_obj, (tot, ins, org), on, findings)
+        lines.append(lo)
+        ev.item = ev.index = None
+    return DocOutcome(kind="prescription", seq=rx.seq, findings=findings, lines=lines)
+
+
+def _zero(lo: LineOutcome, rule_id: str):
+    lo.mark = ZERO
+    lo.approved = lo.approved_org = lo.approved_insured = 0
+    if lo.requested:
+        lo.deducted_by[rule_id] = lo.requested
+
+
+def _price_line(ev, lo: LineOutcome, item, adjust: Finding | None, pricing_rules, franchise: Decimal, req_obj,
+                amounts, on, findings: list[Finding]):
+    """Amounts of a line no clause zeroed (docs/general-rules.md, "Amounts").
+
+    The basis is the government tariff of what is paid: the billed code × qty, or an adjusting clause's paid
+    code / paid quantity / corrected amount.  The organisation's share requested is compared with
+    (1 − franchise) × basis (GEN-15-N2, DECISION of the catalogue); an excess is deducted in total terms,
+    attributed to the adjusting clause if there is one, else to the pricing clause.  Approved ≤ requested.
+    """
+    tot, ins, org = amounts
+    pricing = pricing_rules[0] if pricing_rules else None
+    one_minus_f = Decimal(1) - franchise
+    basis = lo.tariff
+    changed = False
+    if adjust is not None:
+        billed_qty = getattr(item, "qty", ABSENT)
+        billed_qty = 1 if billed_qty in (ABSENT, None) else billed_qty
+        lo.paid_code = adjust.paid_code or lo.code
+        lo.paid_qty = adjust.paid_qty if adjust.paid_qty is not None else None
+        if adjust.paid_code or adjust.paid_qty is not None:
+            qty = adjust.paid_qty if adjust.paid_qty is not None else billed_qty
+            basis = ev.ctx.price(lo.paid_code, on, "government", qty) if lo.paid_code else None
+            changed = (lo.paid_code != lo.code) or (adjust.paid_qty is not None and adjust.paid_qty != billed_qty)
+        if adjust.approved is not None:
+            basis = adjust.approved if basis is None else min(basis, adjust.approved)
+            changed = True
+    if req_obj is None or _int(tot) is None or _int(org) is None or _int(ins) is None:
+        # GEN-15-N2 (a): the three amounts are not recorded — unless GEN-15-N3 (declared total = tariffs)
+        if pricing is not None and (basis is None or not _declared_total_matches(ev)):
+            _zero(lo, pricing.id)
+            if pricing.id not in lo.rules:
+                lo.rules.append(pricing.id)
+            findings.append(ev.finding(pricing, line=lo.index, severity=DENY, mark=ZERO,
+                                       detail_fa="مبالغ سه‌گانهٔ خدمت (کل، سهم بیمه‌شده، سهم سازمان) ثبت نشده است",
+                                       data={"requested": None}))
+            return
+        base = basis or 0
+        lo.approved = base
+        lo.approved_org = rial(Decimal(base) * one_minus_f)
+        lo.approved_insured = base - lo.approved_org
+        lo.mark = TICK
+        return
+    payable = rial(Decimal(basis) * one_minus_f) if basis is not None else None
+    if payable is None or org <= payable:
+        lo.approved, lo.approved_org, lo.approved_insured = tot, org, ins
+        lo.mark = CIRCLE if changed else TICK
+        return
+    excess = rial(Decimal(org - payable) / one_minus_f) if one_minus_f > 0 else org - payable
+    approved = max(0, min(tot, tot - excess))
+    lo.mark = CIRCLE if approved > 0 else ZERO
+    lo.approved = approved
+    lo.approved_org = min(payable, approved)
+    lo.approved_insured = max(0, approved - lo.approved_org)
+    rule_id = adjust.rule if adjust is not None else (pricing.id if pricing is not None else None)
+    if rule_id is not None:
+        lo.deducted_by[rule_id] = tot - approved
+        if rule_id not in lo.rules:
+            lo.rules.append(rule_id)
+        if adjust is None:
+            findings.append(ev.finding(pricing, line=lo.index, severity=ADJUST, mark=lo.mark, approved=approved,
+                                       detail_fa=f"سهم سازمان درخواستی {fa_amount(org)} ریال؛ قابل پرداخت {fa_amount(payable)} ریال",
+                                       data={"requested_org": org, "payable_org": payable, "tariff": basis}))
+
+
+def _declared_total_matches(ev: DocEval) -> bool:
+    decl = getattr(ev.doc, "declared", ABSENT)
+    if decl in (ABSENT, None):
+        return False
+    total = getattr(decl, "total", None)
+    if not isinstance(total, int):
+        return False
+    s = 0
+    n = 0
+    for item in ev.lines():
+        if item.code in (ABSENT, None):
+            return False
+        qty = getattr(item, "qty", 1)
+        p = ev.ctx.price(item.code, getattr(item, "served_on", ev.date) if getattr(item, "served_on", ABSENT)
+                         not in (ABSENT, None) else ev.date, "government", 1 if qty in (ABSENT, None) else qty)
+        if p is None:
+            return False
+        s += p
+        n += 1
+    return abs(s - total) <= max(1, n)
