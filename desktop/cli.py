@@ -19,7 +19,8 @@ from desktop.domain.problems import InputError
 EXIT_OK, EXIT_INVALID, EXIT_ERROR = 0, 2, 1
 
 
-def _print_problems(problems, stream=sys.stderr):
+def _print_problems(problems, stream=None):
+    stream = stream or sys.stderr
     for p in problems[:200]:
         print(p.format_en(), file=stream)
         print(p.format_fa(), file=stream)
@@ -37,7 +38,8 @@ def _write_json(path: str, data) -> None:
     os.replace(tmp, p)
 
 
-def _summary(result: dict, stream=sys.stdout) -> None:
+def _summary(result: dict, stream=None) -> None:
+    stream = stream or sys.stdout
     t = result["totals"]
     docs = result.get("prescriptions", []) + result.get("bills", [])
     marks = {m: sum(1 for d in docs if d["mark"] == m) for m in ("tick", "circle", "zero")}

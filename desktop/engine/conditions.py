@@ -27,6 +27,7 @@ Operators (one per leaf, with `field`):
   eq_field, ne_field           compared with another path (both present)
   gt, ge, lt, le               numeric comparison (present values only)
   contains_any                 text contains one of the given words (case-insensitive)
+  on_or_after, before          a date (or date-time) compared with a Jalali date `yyyy/mm/dd`
 Combinators: all: [...], any: [...], not: {...}.
 """
 from __future__ import annotations
@@ -227,6 +228,21 @@ def _cmp(fn):
     return make
 
 
+def _date_op(after: bool):
+    def make(get, arg):
+        from desktop.domain.jalali import parse_date
+        limit = parse_date(str(arg))
+
+        def f(s):
+            v = get(s)
+            d = getattr(v, "date", v)        # a date-time compares by its date
+            if not hasattr(d, "ordinal"):
+                return False
+            return d >= limit if after else d < limit
+        return f
+    return make
+
+
 def _op_contains_any(get, arg):
     words = [str(w).casefold() for w in arg]
 
@@ -250,6 +266,7 @@ OPERATORS: dict[str, Callable] = {
     "gt": _cmp(lambda a, b: a > b), "ge": _cmp(lambda a, b: a >= b),
     "lt": _cmp(lambda a, b: a < b), "le": _cmp(lambda a, b: a <= b),
     "contains_any": _op_contains_any,
+    "on_or_after": _date_op(True), "before": _date_op(False),
 }
 
 

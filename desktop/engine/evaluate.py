@@ -443,7 +443,8 @@ def _price_line(ev, lo: LineOutcome, item, adjust: Finding | None, pricing_rules
             changed = True
     if req_obj is None or _int(tot) is None or _int(org) is None or _int(ins) is None:
         # GEN-15-N2 (a): the three amounts are not recorded — unless GEN-15-N3 (declared total = tariffs)
-        if pricing is not None and (basis is None or not _declared_total_matches(ev)):
+        matched = _declared_total_matches(ev) if basis is not None else None
+        if pricing is not None and matched is None:
             _zero(lo, pricing.id)
             if pricing.id not in lo.rules:
                 lo.rules.append(pricing.id)
@@ -451,10 +452,15 @@ def _price_line(ev, lo: LineOutcome, item, adjust: Finding | None, pricing_rules
                                        detail_fa="مبالغ سه‌گانهٔ خدمت (کل، سهم بیمه‌شده، سهم سازمان) ثبت نشده است",
                                        data={"requested": None}))
             return
+        # GEN-15-N3: the unpriced line is in the declared total at the approved tariff: paid at that tariff
+        qty = getattr(item, "qty", ABSENT)
+        sector_total = ev.ctx.price(lo.code, on, matched or "government", 1 if qty in (ABSENT, None) else qty) \
+            if lo.code else None
         base = basis or 0
-        lo.approved = base
-        lo.approved_org = rial(Decimal(base) * one_minus_f)
-        lo.approved_insured = base - lo.approved_org
+        lo.requested = lo.requested or (sector_total or base)
+        lo.approved = min(lo.requested, sector_total or base)
+        lo.approved_org = min(lo.approved, rial(Decimal(base) * one_minus_f))
+        lo.approved_insured = lo.approved - lo.approved_org
         lo.mark = TICK
         return
     payable = rial(Decimal(basis) * one_minus_f) if basis is not None else None
@@ -479,23 +485,30 @@ def _price_line(ev, lo: LineOutcome, item, adjust: Finding | None, pricing_rules
                                        data={"requested_org": org, "payable_org": payable, "tariff": basis}))
 
 
-def _declared_total_matches(ev: DocEval) -> bool:
+def _declared_total_matches(ev: DocEval) -> str | None:
+    """GEN-15-N3: the document's declared total equals the sum of its lines at the approved tariff — the
+    government tariff, or the provider's sector tariff (a private provider's total is at the private tariff).
+    Returns the sector that matched, or None."""
     decl = getattr(ev.doc, "declared", ABSENT)
     if decl in (ABSENT, None):
-        return False
+        return None
     total = getattr(decl, "total", None)
-    if not isinstance(total, int):
-        return False
-    s = 0
-    n = 0
-    for item in ev.lines():
-        if item.code in (ABSENT, None):
-            return False
-        qty = getattr(item, "qty", 1)
-        p = ev.ctx.price(item.code, getattr(item, "served_on", ev.date) if getattr(item, "served_on", ABSENT)
-                         not in (ABSENT, None) else ev.date, "government", 1 if qty in (ABSENT, None) else qty)
-        if p is None:
-            return False
-        s += p
-        n += 1
-    return abs(s - total) <= max(1, n)
+    if not isinstance(total, int) or isinstance(total, bool):
+        return None
+    sectors = ["government"] + (["private"] if ev.k_sector == "private" else [])
+    items = ev.lines()
+    for sector in sectors:
+        s = 0
+        for item in items:
+            if item.code in (ABSENT, None):
+                return None
+            qty = getattr(item, "qty", ABSENT)
+            on = getattr(item, "served_on", ABSENT)
+            p = ev.ctx.price(item.code, ev.date if on in (ABSENT, None) else on, sector,
+                             1 if qty in (ABSENT, None) else qty)
+            if p is None:
+                return None
+            s += p
+        if abs(s - total) <= max(1, len(items)):
+            return sector
+    return None

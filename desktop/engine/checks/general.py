@@ -428,3 +428,51 @@ def service_chapter(rule, ev):
                                                            f"در نسخ این خدمت ثبت شده است",
                                   data={"code": item.code, "chapter": row.chapter}))
     return out
+
+
+# ---------------------------------------------------------------------------------------------------- as prescribed
+
+
+def _norm_title(text: str) -> str:
+    from desktop.domain.jalali import normalize_digits
+    t = normalize_digits(str(text)).replace("ي", "ی").replace("ك", "ک").replace("\u200c", " ")
+    return " ".join(t.casefold().split())
+
+
+@register("as_prescribed", levels=("line",))
+def as_prescribed(rule, ev):
+    """What was billed is what the physician wrote (GEN-16-N1): `details.prescribed_as` null → the line was not
+    prescribed (`not_prescribed` severity, default deny); written and naming neither the billed code, nor its
+    description on the line or in the tariff book → raised for the reviewer (`changed` severity, default review)."""
+    p = rule.params
+    out = []
+    for idx, item in enumerate(ev.lines()):
+        details = _v(getattr(item, "details", None))
+        if details is None:
+            continue
+        written = getattr(details, "prescribed_as", ABSENT)
+        if written is ABSENT:
+            continue
+        code = _v(item.code, "")
+        if written is None:
+            out.append(ev.finding(rule, line=idx, severity=p.get("not_prescribed", "deny"), mark="zero",
+                                  detail_fa=f"خدمت {fa_digits(code)} در نسخه تجویز نشده است",
+                                  data={"code": code, "prescribed_as": None}))
+            continue
+        w = _norm_title(written)
+        if not w:
+            continue
+        names = [code]
+        desc = _v(getattr(item, "description", None))
+        if desc:
+            names.append(desc)
+        row = ev.ctx.tariff_row(code) if code else None
+        if row is not None and getattr(row, "description_fa", None):
+            names.append(row.description_fa)
+        names = [_norm_title(n) for n in names if n]
+        if any(w == n or (len(w) >= 3 and w in n) or (len(n) >= 3 and n in w) for n in names):
+            continue
+        out.append(ev.finding(rule, line=idx, severity=p.get("changed", "review"), mark="zero",
+                              detail_fa=f"در نسخه «{written}» نوشته شده و خدمت {fa_digits(code)} محاسبه شده است",
+                              data={"code": code, "prescribed_as": written}))
+    return out

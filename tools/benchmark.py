@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+"""Benchmark of the review pipeline (issue: 100,000 prescriptions; targets ratio ≤ 3, review ≤ 15 s, peak ≤ 600 MB).
+
+    python tools/benchmark.py [--prescriptions 100000] [--seed 1] [--keep DIR]
+
+Prints: the batch size, the time to parse its JSON alone (json.loads, best of 3, in a fresh process), the time of
+the whole `rasidegi review` (intake, store on a fresh SQLite database, history, engine, result JSON; in a fresh
+process), their ratio, and the review process's peak resident memory. Figures, not a test: nothing here fails.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PARSE = r"""
+import json, sys, time
+data = open(sys.argv[1], 'rb').read()
+best = 1e9
+for _ in range(3):
+    t = time.perf_counter(); json.loads(data); best = min(best, time.perf_counter() - t)
+print(best)
+"""
+
+REVIEW = r"""
+import resource, sys, time
+from desktop.cli import main
+t = time.perf_counter()
+rc = main(['review', sys.argv[1], '--out', sys.argv[2], '--db', sys.argv[3], '-q'])
+dt = time.perf_counter() - t
+print(rc, dt, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+STAGES = r"""
+import sys, time, hashlib
+from pathlib import Path
+from desktop.intake import load_batch
+from desktop.pipeline import load_reference
+from desktop.engine.rules import load_rules
+from desktop.engine.evaluate import review_batch
+from desktop.engine.result import to_result
+from desktop.store import Store
+t0 = time.perf_counter(); ref = load_reference(); rules = load_rules(); t1 = time.perf_counter()
+res = load_batch(Path(sys.argv[1])); t2 = time.perf_counter()
+st = Store.open(sys.argv[2]); st.import_batch(res.normalized, source_file='b.json', sha256='x'); t3 = time.perf_counter()
+out = review_batch(res.batch, ref, rules); t4 = time.perf_counter()
+r = to_result(out); t5 = time.perf_counter()
+import json; s = json.dumps(r, ensure_ascii=False); t6 = time.perf_counter()
+print(f"reference+rules {t1-t0:.2f}  intake {t2-t1:.2f}  store {t3-t2:.2f}  engine {t4-t3:.2f}  result {t5-t4:.2f}  dump {t6-t5:.2f}")
+"""
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--prescriptions", type=int, default=100_000)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--keep", help="keep the generated batch and database in this folder")
+    ap.add_argument("--stages", action="store_true", help="also time each stage in one process")
+    args = ap.parse_args()
+
+    from desktop.synth import generate_batch, write_batch
+
+    work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="rasidegi-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    batch_file = work / f"batch-{args.prescriptions}-{args.seed}.json"
+    if not batch_file.exists():
+        t = time.perf_counter()
+        write_batch(batch_file, generate_batch(args.prescriptions, seed=args.seed))
+        print(f"generated {args.prescriptions:,} prescriptions in {time.perf_counter() - t:.1f} s")
+    size = batch_file.stat().st_size
+    env = dict(os.environ, RASIDEGI_HOME=str(work / "home"))
+
+    parse = float(subprocess.run([sys.executable, "-c", PARSE, str(batch_file)], capture_output=True, text=True,
+                                 check=True, env=env).stdout.strip())
+    db = work / "bench.sqlite"
+    for f in work.glob("bench.sqlite*"):
+        f.unlink()
+    out = subprocess.run([sys.executable, "-c", REVIEW, str(batch_file), str(work / "result.json"),
+                          f"sqlite:///{db}"], capture_output=True, text=True, env=env)
+    if out.returncode != 0:
+        print(out.stdout, out.stderr)
+        sys.exit(1)
+    rc, review, rss_kb = out.stdout.strip().splitlines()[-1].split()
+    review = float(review)
+    peak_mb = int(rss_kb) / 1024
+    print(f"batch: {args.prescriptions:,} prescriptions, {size / 1e6:.1f} MB of JSON")
+    print(f"parse JSON alone (json.loads, best of 3): {parse:.2f} s")
+    print(f"whole review (intake+store+engine+result): {review:.2f} s   (exit {rc})")
+    print(f"ratio review / parse: {review / parse:.2f}   (target ≤ 3)")
+    print(f"peak memory of the review process: {peak_mb:.0f} MB   (target ≤ 600 MB)")
+    if args.stages:
+        db2 = work / "stages.sqlite"
+        for f in work.glob("stages.sqlite*"):
+            f.unlink()
+        s = subprocess.run([sys.executable, "-c", STAGES, str(batch_file), f"sqlite:///{db2}"], capture_output=True,
+                           text=True, env=env)
+        print("stages:", s.stdout.strip() or s.stderr[-2000:])
+    result = json.loads((work / "result.json").read_text(encoding="utf-8"))
+    t = result["totals"]
+    print(f"totals: requested {t['requested']:,}  approved {t['approved']:,}  deducted {t['deducted']:,}")
+
+
+if __name__ == "__main__":
+    main()
