@@ -88,6 +88,12 @@ class JDate:
     def __reduce__(self):
         return (JDate, (self.year, self.month, self.day, self.ordinal))
 
+    @staticmethod
+    @lru_cache(maxsize=65536)
+    def of(year: int, month: int, day: int) -> "JDate":
+        """A memoised constructor (jdatetime is slow to construct)."""
+        return JDate(year, month, day)
+
     @property
     def period(self) -> "JMonth":
         return JMonth(self.year, self.month)
@@ -100,18 +106,18 @@ class JDate:
         return JDate(j.year, j.month, j.day, ordinal)
 
     def end_of_month(self) -> "JDate":
-        return JDate(self.year, self.month, days_in_month(self.year, self.month))
+        return JDate.of(self.year, self.month, days_in_month(self.year, self.month))
 
     def add_months(self, n: int) -> "JDate":
         """Same day number n months later, clipped to the month's last day."""
         m0 = self.year * 12 + (self.month - 1) + n
         y, m = divmod(m0, 12)
         m += 1
-        return JDate(y, m, min(self.day, days_in_month(y, m)))
+        return JDate.of(y, m, min(self.day, days_in_month(y, m)))
 
     def add_years(self, n: int) -> "JDate":
         y = self.year + n
-        return JDate(y, self.month, min(self.day, days_in_month(y, self.month)))
+        return JDate.of(y, self.month, min(self.day, days_in_month(y, self.month)))
 
     def weekday(self) -> int:
         """0 = Saturday … 6 = Friday (the Iranian week)."""
@@ -153,10 +159,10 @@ class JMonth:
         return self + (-int(other))
 
     def first_day(self) -> JDate:
-        return JDate(self.year, self.month, 1)
+        return JDate.of(self.year, self.month, 1)
 
     def last_day(self) -> JDate:
-        return JDate(self.year, self.month, days_in_month(self.year, self.month))
+        return JDate.of(self.year, self.month, days_in_month(self.year, self.month))
 
     def __str__(self): return f"{self.year:04d}/{self.month:02d}"
     def __repr__(self): return f"JMonth({self})"
@@ -221,7 +227,7 @@ def parse_date(text: str) -> JDate:
         raise ValueError(f"{text!r}: month {mo} is not 1-12")
     if y < 1200 or y > 1600:
         raise ValueError(f"{text!r}: year {y} is not a plausible Jalali year")
-    return JDate(y, mo, d)
+    return JDate.of(y, mo, d)
 
 
 @lru_cache(maxsize=65536)

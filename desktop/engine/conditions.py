@@ -46,14 +46,15 @@ class ConditionError(ValueError):
 Scope = Any   # engine.context.Scope: .doc, .item, .batch, .ctx, .fact(name)
 
 
-def _walk(obj, parts):
-    for p in parts:
+def _walk(obj, attrs):
+    """Follow attribute names (already mapped from JSON keys); an absent or null object ends the walk."""
+    for a in attrs:
         if obj is ABSENT or obj is None:
             return obj
-        if isinstance(obj, dict):
-            obj = obj.get(p, ABSENT)
-            continue
-        obj = getattr(obj, _attr(p), ABSENT)
+        if type(obj) is dict:
+            obj = obj.get(a, ABSENT)
+        else:
+            obj = getattr(obj, a, ABSENT)
     return obj
 
 
@@ -70,7 +71,7 @@ def resolve_path(path: str) -> Callable[[Scope], Any]:
     if path.startswith("$"):
         name = path[1:]
         return lambda s: s.fact(name)
-    parts = path.split(".")
+    parts = [_attr(p) for p in path.split(".")]
     head, rest = parts[0], parts[1:]
     if head == "item":
         return lambda s: _walk(s.item, rest) if s.item is not None else ABSENT

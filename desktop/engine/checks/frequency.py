@@ -35,7 +35,7 @@ def _window(per, days, on):
         return on, on
     if per == "jalali_year":
         from desktop.domain.jalali import JDate
-        return JDate(on.year, 1, 1), on
+        return JDate.of(on.year, 1, 1), on
     if per == "window":
         return on - (days - 1), on
     return None, on

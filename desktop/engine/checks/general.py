@@ -267,7 +267,7 @@ def _deadline(period, kind, params):
     if kind in PROVIDER_GROUPS["hospital"]:
         return nxt.last_day()
     day = int(params.get("outpatient_day", 15))
-    return JDate(nxt.year, nxt.month, day)
+    return JDate.of(nxt.year, nxt.month, day)
 
 
 @register("filing_deadline", compile=_compile_deadline, levels=("batch",))
