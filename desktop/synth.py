@@ -87,6 +87,8 @@ SAMPLE_RVU: dict[str, tuple[str, float, float]] = {
     "701740": ("سونوگرافی داپلر عروق گردن", 6.0, 0.0),
     "701865": ("سونوگرافی داپلر ترانس کرانیال (TCD)", 6.5, 0.0),
     "701870": ("سونوگرافی TCCS", 9.0, 0.0),
+    # nuclear medicine
+    "704725": ("اسکن تیروئید با تکنسیوم", 3.0, 9.0),
     # CT
     "702875": ("سی تی اسکن اسپیرال شکم و لگن با تزریق", 8.0, 20.0),
     "703035": ("سی تی اسکن تری فازیک کبد (پروتکل بررسی همانژیوم کبدی)", 9.0, 24.0),
@@ -194,9 +196,10 @@ HIGH_COST_CODES = frozenset({
 })
 
 #: Provider kinds the generator can make prescriptions for.
-KINDS = ("laboratory", "radiology", "ultrasound", "ct", "physiotherapy", "physician_office", "clinic", "dentist",
-         "hospital")
-_KIND_WEIGHTS = (("laboratory", 26), ("radiology", 12), ("ultrasound", 8), ("ct", 4), ("physiotherapy", 10),
+KINDS = ("laboratory", "radiology", "ultrasound", "ct", "nuclear_medicine", "physiotherapy", "physician_office",
+         "clinic", "dentist", "hospital")
+_KIND_WEIGHTS = (("laboratory", 26), ("radiology", 12), ("ultrasound", 8), ("ct", 4), ("nuclear_medicine", 2),
+                 ("physiotherapy", 10),
                  ("physician_office", 16), ("clinic", 10), ("dentist", 12))
 _PARACLINIC = frozenset({"laboratory", "radiology", "ultrasound", "ct", "mri", "nuclear_medicine", "radiotherapy",
                          "physiotherapy"})
@@ -226,7 +229,7 @@ _CENTRE_NAMES = ("سپاهان", "نقش جهان", "پارس", "امید", "م�
                  "چهارباغ", "فردوسی", "البرز", "پاسارگاد")
 _KIND_TITLE = {
     "laboratory": "آزمایشگاه پاتوبیولوژی", "radiology": "مرکز تصویربرداری پزشکی", "ultrasound": "مرکز سونوگرافی",
-    "ct": "مرکز سی" + ZWNJ + "تی" + ZWNJ + "اسکن", "mri": "مرکز ام" + ZWNJ + "آر" + ZWNJ + "آی",
+    "ct": "مرکز سی" + ZWNJ + "تی" + ZWNJ + "اسکن", "nuclear_medicine": "مرکز پزشکی هسته" + ZWNJ + "ای", "mri": "مرکز ام" + ZWNJ + "آر" + ZWNJ + "آی",
     "physiotherapy": "مرکز فیزیوتراپی", "clinic": "درمانگاه تخصصی", "hospital": "بیمارستان",
     "limited_surgery_center": "مرکز جراحی محدود",
 }
@@ -432,6 +435,11 @@ def _b_doppler_neck(g, ins, age):
 def _b_tcd(g, ins, age):
     return {"diagnosis": g.rng.choice(("سکته مغزی ایسکمیک", "TIA", "سرگیجه با شک به ضایعه ورتبروبازیلر")),
             "lines": [("701865", 1, {"region": "brain"})], "high_cost": True, "performer_td": True}
+
+
+def _b_thyroid_scan(g, ins, age):
+    return {"diagnosis": g.rng.choice(("ندول تیروئید", "هایپرتیروئیدی", "گواتر مولتی ندولر")),
+            "lines": [("704725", 1, {"region": "thyroid", "isotope": "Tc-99m", "spect": False})]}
 
 
 def _b_ct_abd(g, ins, age):
@@ -666,6 +674,8 @@ _SCENARIOS: dict[str, tuple[_Scn, ...]] = {
     "radiography": (
         _S("kub", 10, _b_kub, (("urology", 4), ("internal_medicine", 3), ("general_practitioner", 4),
                                ("nephrology", 1), ("emergency_medicine", 1)), age=(2, 90)),
+    ),
+    "densitometry": (
         _S("bmd", 9, _b_bmd, (("internal_medicine", 3), ("rheumatology", 3), ("orthopedics", 2),
                               ("obstetrics_gynecology", 2), ("endocrinology", 2)), sex="F", age=(48, 85),
            once=True, needs_condition=True),
@@ -691,6 +701,10 @@ _SCENARIOS: dict[str, tuple[_Scn, ...]] = {
         _S("doppler_neck", 2, _b_doppler_neck, (("neurology", 4), ("cardiology", 2), ("vascular_surgery", 1),
                                                 ("internal_medicine", 1)), age=(40, 90), once=True),
         _S("tcd", 1, _b_tcd, (("neurology", 4), ("neurosurgery", 1)), age=(35, 90), once=True),
+    ),
+    "nuclear_medicine": (
+        _S("thyroid_scan", 8, _b_thyroid_scan, (("endocrinology", 4), ("internal_medicine", 3), ("ent", 1)),
+           age=(12, 90)),
     ),
     "ct": (
         _S("ct_abd", 6, _b_ct_abd, (("general_surgery", 3), ("internal_medicine", 2), ("gastroenterology", 2),
@@ -740,11 +754,13 @@ _SCENARIOS: dict[str, tuple[_Scn, ...]] = {
     ),
 }
 _KIND_GROUPS = {
-    "radiology": ("radiography", "ultrasound"), "ultrasound": ("ultrasound",), "ct": ("ct",),
+    "radiology": ("radiography", "densitometry", "ultrasound"), "ultrasound": ("ultrasound",), "ct": ("ct",),
+    "nuclear_medicine": ("nuclear_medicine", "densitometry"),
     "laboratory": ("laboratory",), "physiotherapy": ("physiotherapy",), "physician_office": ("office",),
     "clinic": ("office",), "hospital": ("office",), "dentist": ("dentist",),
 }
 _TD_SPECIALTY = {"laboratory": "pathology", "radiology": "radiology", "ultrasound": "radiology", "ct": "radiology",
+                 "nuclear_medicine": "nuclear_medicine",
                  "mri": "radiology", "physiotherapy": "physical_medicine", "dentist": "dentist",
                  "clinic": "internal_medicine", "hospital": "general_surgery"}
 _OFFICE_SPECIALTIES = (("general_practitioner", 6), ("internal_medicine", 3), ("cardiology", 2), ("neurology", 1),
@@ -825,7 +841,9 @@ class _Generator:
             p["icu"] = {"beds": rng.choice((6, 8, 12)), "in_house_physician": True}
         elif kind in _PARACLINIC:
             p["hospital_based"] = False
-        if kind in _IMAGING:
+        if kind == "nuclear_medicine":      # densitometry is billed under a radiology chapter: no services list
+            p["licence"] = {"to": "1406/12/29"}
+        elif kind in _IMAGING:
             p["licence"] = {"to": "1406/12/29",
                             "services": {"radiology": ["radiography", "ultrasound"], "ultrasound": ["ultrasound"],
                                          "ct": ["ct"]}[kind]}
@@ -928,7 +946,11 @@ class _Generator:
         scenarios = [s for grp in groups for s in _SCENARIOS[grp]]
         fit_cache: dict = {}
         busy: set = set()
-        picks = rng.choices(range(len(self.insured)), cum_weights=self.insured_cum, k=n_prescriptions)
+        if all(sc.once for sc in scenarios):        # one document a month per patient (physiotherapy)
+            picks = rng.sample(range(len(self.insured)), min(n_prescriptions, len(self.insured)))
+            picks += picks[:n_prescriptions - len(picks)]
+        else:                                       # some patients come back several times in the month
+            picks = rng.choices(range(len(self.insured)), cum_weights=self.insured_cum, k=n_prescriptions)
         first_day = str(P.first_day())
         n_ins = len(self.insured)
         for seq, idx in enumerate(picks, start=1):

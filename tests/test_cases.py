@@ -88,6 +88,9 @@ def differences(ex: dict, res: dict) -> list[str]:
             bad.append(f"{w} not cited (cited {sorted(got)})")
     if not exp.get("rules") and ex["rule"] in got:
         bad.append(f"{ex['rule']} cited on a near miss")
+    for w in exp.get("absent_rules") or []:      # clauses that must not be cited (an exception applies)
+        if w in got:
+            bad.append(f"{w} cited but must not be")
     t = target(doc, exp)
     if exp.get("mark") and t.get("mark") != exp["mark"]:
         bad.append(f"mark {t.get('mark')} != {exp['mark']}")

@@ -290,6 +290,7 @@ def test_every_field_has_its_type_and_closed_list_value():
 
 KIND_CODES = {
     "laboratory": r"80\d{4}", "radiology": r"70\d{4}", "ultrasound": r"701\d{3}", "ct": r"70[23]\d{3}",
+    "nuclear_medicine": r"70\d{4}",
     "physiotherapy": r"9016\d{2}", "dentist": r"T2-\d+", "physician_office": r"970\d{3}|[1-9]\d{5}",
     "clinic": r"970\d{3}|[1-9]\d{5}", "hospital": r"970\d{3}|[1-9]\d{5}",
 }
@@ -419,7 +420,7 @@ def test_bills_headings_follow_the_sample_parameters():
 
 VISITS = {"970000", "970005", "970010"}
 DEEP_HEAT = {"continuous_ultrasound", "short_wave_diathermy", "micro_wave_diathermy"}
-PARACLINIC = {"laboratory", "radiology", "ultrasound", "ct", "physiotherapy"}
+PARACLINIC = {"laboratory", "radiology", "ultrasound", "ct", "nuclear_medicine", "physiotherapy"}
 
 
 def _facts(b, d, rows=None):
@@ -450,8 +451,8 @@ def _facts(b, d, rows=None):
         "GEN-20-N2": ins.get("fund") == "rural" and not b["batch"]["provider"]["contract"]["rural"],
         "GEN-9": d["prescriber"]["council_no"] == b["batch"]["provider"]["technical_director"]["council_no"]
         and b["batch"]["provider"]["kind"] != "physician_office" and b["batch"]["provider"]["kind"] != "dentist",
-        "US-17": d["prescriber"].get("role") == "midwife" and b["batch"]["provider"]["kind"] in ("radiology",
-                                                                                                 "ultrasound", "ct"),
+        "US-17": d["prescriber"].get("role") == "midwife" and kind in ("radiology", "ultrasound", "ct",
+                                                                       "nuclear_medicine"),
         "US-3": "701715" in codes and "701736" in codes,
         "US-16-6": "701740" in codes and "701865" in codes,
         "LAB-4-7": "801590" in codes and "802875" in codes,

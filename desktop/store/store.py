@@ -239,6 +239,22 @@ def _prepare(normalized: dict) -> _Prepared:
     return _Prepared(batch_id, columns, docs, service_rows)
 
 
+def _fetch_all(conn: Connection, stmt, params: dict) -> list[tuple]:
+    """Run a Core select through the driver's cursor and return plain tuples.  For the two big reads (history,
+    load_batch) SQLAlchemy's Row objects cost about as much as SQLite's own work; the statement has only plain
+    bind parameters of text and integer columns, which need no conversion."""
+    compiled = stmt.compile(dialect=conn.dialect)
+    values = compiled.construct_params(params)
+    if compiled.positional:
+        values = tuple(values[name] for name in compiled.positiontup)
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        cursor.execute(str(compiled), values)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
 class Store:
     """A connection to the database.  Open with Store.open(url); close() when done (or use `with`)."""
 
@@ -419,8 +435,9 @@ class Store:
                                .where(batches.c.batch_id == batch_id)).first()
             if row is None:
                 return None
-            docs = conn.execute(select(documents.c.kind, documents.c.doc_json)
-                                .where(documents.c.batch_pk == row.pk).order_by(documents.c.pk)).all()
+            docs = _fetch_all(conn, select(documents.c.kind, documents.c.doc_json)
+                              .where(documents.c.batch_pk == bindparam("batch_pk")).order_by(documents.c.pk),
+                              {"batch_pk": row.pk})
         envelope = _decode(row.header_json)
         with _no_gc():
             for kind, doc_json in docs:
@@ -446,12 +463,12 @@ class Store:
             if self.dialect == "postgresql":
                 from sqlalchemy.dialects.postgresql import ARRAY
                 wanted = select(func.unnest(bindparam("ids", type_=ARRAY(Text))))
-                rows = conn.execute(base.where(documents.c.national_id.in_(wanted)).order_by(*order),
-                                    {"ids": ids}).all()
+                rows = _fetch_all(conn, base.where(documents.c.national_id.in_(wanted)).order_by(*order),
+                                  {"ids": ids})
             elif self._sqlite_json:
                 wanted = select(func.json_each(bindparam("ids", type_=Text)).table_valued("value").c.value)
-                rows = conn.execute(base.where(documents.c.national_id.in_(wanted)).order_by(*order),
-                                    {"ids": _encode(ids)}).all()
+                rows = _fetch_all(conn, base.where(documents.c.national_id.in_(wanted)).order_by(*order),
+                                  {"ids": _encode(ids)})
             else:
                 rows = []
                 for start in range(0, len(ids), SQLITE_IN_CHUNK):

@@ -301,7 +301,7 @@ def filing_deadline(rule, ev):
         efile = _v(getattr(b, "efile_submitted_on", None), {})
         for m in periods:
             due = _deadline(m, ev.provider_kind, p)
-            d = efile.get(str(m)) if isinstance(efile, dict) else None
+            d = (efile.get(m) or efile.get(str(m))) if isinstance(efile, dict) else None
             if d is not None and not isinstance(d, JDate):
                 try:
                     d = parse_date(str(d))
