@@ -4,10 +4,13 @@
     python -m desktop.synth --demo resources/demo          # rebuild the shipped demo batches
 
 What it makes
-- One provider, one fund, one month per batch (interchange §1), with kind-appropriate services: laboratory 80xxxx,
-  imaging 70xxxx (radiography, bone densitometry, ultrasound, CT), physiotherapy 9016xx, physicians' visits and Table-1
-  office services, dental Table-2 rows `T2-<row>`.  Codes are those the review manual itself names (so they are in the
-  shipped sample tariff), except the outpatient visit codes 970000/970005/970010, which the manual does not print.
+- One provider, one fund, one month per batch (interchange §1), with kind-appropriate services (KINDS): laboratory
+  80xxxx, imaging 70xxxx (radiography, bone densitometry, ultrasound, CT, thyroid scan), physiotherapy 9016xx,
+  physicians' visits and Table-1 office services, dental Table-2 rows `T2-<row>`, hospital bills.  Codes are those the
+  review manual itself names (so they are in the shipped sample tariff), except the outpatient visit codes
+  970000/970005/970010, which the manual does not print.  Not generated: MRI (the manual names no MRI code),
+  radiotherapy courses, pharmacies (claim-batch/1 has no drug code).  Without `provider_kind` the kind is drawn from
+  the seed (and is `hospital` for bills alone).
 - 1-3 lines per prescription; amounts are the government tariff of the line split 30 % insured / 70 % organisation
   (GEN-15: providers write the government-tariff price), so a clean line is ticked by the engine.
 - Prescribers of plausible specialties (shared/spec/specialties.csv slugs), national ids that pass the mod-11 check
@@ -28,7 +31,9 @@ prescribers and its insured population depend on (seed, kind, fund) only, so the
 gives an earlier month of the same provider with the same patients: a history batch.
 
 Prices: by default every line is priced from the relative values below (SAMPLE_RVU, those of the shipped sample
-tariff) times the K values of the shipped sample parameters (SAMPLE_K), so a clean line asks exactly its tariff.  Pass `prices` (code → government Rials per unit, see `prices_from_tariff`) to price from a real tariff.
+tariff) times the K values of the shipped sample parameters (SAMPLE_K), so a clean line asks exactly its tariff.
+Pass `prices` (code → government Rials per unit, see `prices_from_tariff`) to price from another tariff.
+Speed: 100,000 prescriptions in about 2-5 s (the cyclic garbage collector is paused while the tree is built).
 Only the standard library and jdatetime (through desktop.domain.jalali) are used, except `build_demo`, which reads the
 shipped sample parameters with PyYAML.
 """
@@ -36,6 +41,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gc
 import itertools
 import json
 import math
@@ -240,7 +246,7 @@ _FA_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 ERROR_IDS = (
     "GEN-2", "GEN-2-N2", "GEN-5", "GEN-7", "GEN-7-N1", "GEN-8", "GEN-8-N1", "GEN-8-N2", "GEN-8-N3", "GEN-9",
     "GEN-12", "GEN-13", "GEN-14", "GEN-15-N2", "GEN-17", "GEN-19", "GEN-20-N1", "GEN-20-N2", "GEN-25", "GEN-29-N1",
-    "US-3", "US-16-6", "US-17", "BMD-12", "LAB-3", "LAB-4-7", "LAB-7-1", "GEN-16-N2",
+    "US-3", "US-16-6", "US-17", "BMD-12", "LAB-3", "LAB-4-7", "LAB-7-1", "LAB-7-3", "GEN-16-N2",
     "PT-3", "PT-4", "PT-9", "PT-10", "PT-11", "PT-15-N2", "MD-8", "MD-ADJ-1", "MD-ADJ-5", "DEN-2", "DEN-11",
     "BMD-14", "CT-2", "INP-8", "INP-9-1", "INP-13", "INP-15",
 )
@@ -332,6 +338,16 @@ class _Scn:
     def fits(self, sex: str, age: int, has_condition: bool) -> bool:
         return ((self.sex is None or self.sex == sex) and self.age_min <= age <= self.age_max
                 and (has_condition or not self.needs_condition))
+
+
+def _ri(rng: random.Random, a: int, b: int) -> int:
+    """A random integer a ≤ n ≤ b (randint without its argument checks: the hot path of 100,000 documents)."""
+    return a + int(rng.random() * (b - a + 1))
+
+
+def _ch(rng: random.Random, seq):
+    """rng.choice without its checks (hot path)."""
+    return seq[int(rng.random() * len(seq))]
 
 
 def _pick(rng: random.Random, weighted):
@@ -548,9 +564,9 @@ _DEEP_HEAT = frozenset({"continuous_ultrasound", "short_wave_diathermy", "micro_
 
 
 def _b_physio(g, ins, age):
-    dx, region, mods = g.rng.choice(_PT_DX)
-    ordered = g.rng.choice((5, 8, 10, 10, 10, 12, 15))
-    n = g.rng.randint(max(1, ordered - 4), ordered)
+    dx, region, mods = _ch(g.rng, _PT_DX)
+    ordered = _ch(g.rng, (5, 8, 10, 10, 10, 12, 15))
+    n = _ri(g.rng, max(1, ordered - 4), ordered)
     sessions = g.session_days(n)
     lines = [("901645", n, {"sessions": sessions, "limbs": 1, "regions": [region], "modalities": list(mods)})]
     if _DEEP_HEAT.intersection(mods) and g.rng.random() < 0.7:
@@ -560,11 +576,7 @@ def _b_physio(g, ins, age):
         plan_by = "provider"
         lines.append(("901620", 1, {}))
     return {"diagnosis": dx, "lines": lines, "sessions_ordered": ordered, "treatment_plan_by": plan_by,
-            "attachments": ["physio_form"], "physio": True, "served_on_index": sessions_index(g, sessions)}
-
-
-def sessions_index(g, sessions):
-    return g.day_index[sessions[-1]]
+            "attachments": ["physio_form"], "physio": True, "served_on_index": g.day_index[sessions[-1]]}
 
 
 def _b_visit(g, ins, age):
@@ -797,19 +809,19 @@ class _Generator:
 
     # --- provider, people -------------------------------------------------------------------------------------------
     def _person_name(self, rng, sex=None) -> str:
-        sex = sex or rng.choice("MF")
-        return f"{rng.choice(_MALE if sex == 'M' else _FEMALE)} {rng.choice(_FAMILY)}"
+        sex = sex or _ch(rng, "MF")
+        return f"{_ch(rng, _MALE if sex == 'M' else _FEMALE)} {_ch(rng, _FAMILY)}"
 
     def _council_no(self, rng, prefix="") -> str:
         while True:
-            c = prefix + str(rng.randint(10000, 199999))
+            c = prefix + str(_ri(rng, 10000, 199999))
             if c not in self._council:
                 self._council.add(c)
                 return c
 
     def _make_provider(self) -> None:
         rng, kind = self.pool_rng, self.kind
-        city, province, self.nid_prefix = rng.choice(_CITIES)
+        city, province, self.nid_prefix = _ch(rng, _CITIES)
         sector = _pick(rng, (("private", 70), ("government_university", 15), ("government_other", 5),
                              ("charity", 10)))
         if kind in ("physician_office", "dentist"):
@@ -824,21 +836,21 @@ class _Generator:
         elif kind == "dentist":
             name = f"مطب دندانپزشکی {td_name}"
         else:
-            name = f"{_KIND_TITLE[kind]} {rng.choice(_CENTRE_NAMES)}"
-        contract = {"from": f"{rng.randint(1390, 1402)}/{rng.randint(1, 12):02d}/01", "to": "1405/12/29",
+            name = f"{_KIND_TITLE[kind]} {_ch(rng, _CENTRE_NAMES)}"
+        contract = {"from": f"{_ri(rng, 1390, 1402)}/{_ri(rng, 1, 12):02d}/01", "to": "1405/12/29",
                     "rural": self.fund == "rural" or sector != "private" or rng.random() < 0.45,
                     "suspensions": []}
         if rng.random() < 0.1:
             contract["suspensions"] = [{"from": "1403/05/01", "to": "1403/05/31"}]
-        p = {"code": f"PRV-{rng.randint(1000, 9999)}", "name": name, "kind": kind, "sector": sector, "city": city,
+        p = {"code": f"PRV-{_ri(rng, 1000, 9999)}", "name": name, "kind": kind, "sector": sector, "city": city,
              "province": province, "technical_director": td, "contract": contract}
         if kind == "ct":
-            p["equipment"] = [rng.choice(("msct_16", "msct_64", "msct_128"))]
+            p["equipment"] = [_ch(rng, ("msct_16", "msct_64", "msct_128"))]
         if kind == "hospital":
-            p["accreditation"] = {"hospital": rng.choice(("1", "1", "2", "1_plus")), "wards": {}}
+            p["accreditation"] = {"hospital": _ch(rng, ("1", "1", "2", "1_plus")), "wards": {}}
             p["teaching"] = sector == "government_university"
             p["deprivation_grade"] = None
-            p["icu"] = {"beds": rng.choice((6, 8, 12)), "in_house_physician": True}
+            p["icu"] = {"beds": _ch(rng, (6, 8, 12)), "in_house_physician": True}
         elif kind in _PARACLINIC:
             p["hospital_based"] = False
         if kind == "nuclear_medicine":      # densitometry is billed under a radiology chapter: no services list
@@ -865,7 +877,7 @@ class _Generator:
                 pr.update({"resident_year": None, "full_time_faculty": False})
             pool.append(pr)
             return pr
-        return rng.choice(pool)
+        return _ch(rng, pool)
 
     def _make_insured(self, n: int) -> None:
         rng = self.pool_rng
@@ -879,12 +891,12 @@ class _Generator:
                 if nid not in seen:
                     seen.add(nid)
                     break
-            sex = rng.choice("MF")
-            age = rng.choice(ages)
+            sex = _ch(rng, "MF")
+            age = _ch(rng, ages)
             by = 1403 - age          # born by 1403/12/29: anchored, so the same seed gives the same people any month
             ins = {"national_id": nid, "name": self._person_name(rng, sex), "sex": sex,
-                   "birth_date": f"{by:04d}/{rng.randint(1, 12):02d}/{rng.randint(1, 29):02d}",
-                   "insurance_no": nid if rng.random() < 0.8 else str(rng.randint(10 ** 11, 10 ** 12 - 1)),
+                   "birth_date": f"{by:04d}/{_ri(rng, 1, 12):02d}/{_ri(rng, 1, 29):02d}",
+                   "insurance_no": nid if rng.random() < 0.8 else str(_ri(rng, 10 ** 11, 10 ** 12 - 1)),
                    "fund": self.fund}
             if self.fund == "rural":
                 ins["referral_required"] = True
@@ -895,7 +907,7 @@ class _Generator:
             if sex == "F" and age >= 48:
                 ins["menopausal"] = True
             if age >= 48 and rng.random() < 0.35:
-                ins["conditions"] = [rng.choice(_CONDITIONS_F if sex == "F" else _CONDITIONS_M)]
+                ins["conditions"] = [_ch(rng, _CONDITIONS_F if sex == "F" else _CONDITIONS_M)]
             elif 6 <= age <= 16 and rng.random() < 0.05:
                 ins["conditions"] = ["thalassemia_major"]
             people.append(ins)
@@ -919,7 +931,7 @@ class _Generator:
         """n distinct session dates inside the period, mostly on consecutive working days."""
         span = self.i_last - self.i_first + 1
         n = min(n, span)
-        start = self.i_first + self.rng.randint(0, max(0, span - n - (n // 3)))
+        start = self.i_first + _ri(self.rng, 0, max(0, span - n - (n // 3)))
         out, i = [], start
         while len(out) < n and i <= self.i_last:
             if self.rng.random() < 0.85 or (self.i_last - i) < (n - len(out)):
@@ -999,7 +1011,8 @@ class _Generator:
         k = (ins["sex"], age, bool(ins.get("conditions")))
         got = fit_cache.get(k)
         if got is None:
-            got = fit_cache[k] = [s for s in scenarios if s.fits(ins["sex"], age, k[2])]
+            fits = [s for s in scenarios if s.fits(ins["sex"], age, k[2])]
+            got = fit_cache[k] = (fits, [(s, s.weight) for s in fits])
         return got
 
     def _document(self, seq, ins0, scenarios, fit_cache, busy, error_rate):
@@ -1007,13 +1020,14 @@ class _Generator:
         P = self.period
         bd = ins0["birth_date"]
         age = P.year - int(bd[:4]) - (1 if (P.month, 1) < (int(bd[5:7]), int(bd[8:10])) else 0)
-        fits = self._fits(scenarios, fit_cache, ins0, age)
+        fits, weighted = self._fits(scenarios, fit_cache, ins0, age)
         used = self.used.get(ins0["national_id"])
         if used:
             fits = [s for s in fits if not (s.once and s.name in used)]
+            weighted = [(s, s.weight) for s in fits]
         if not fits:          # no service of this provider fits this person (age, sex, once-only used): next one
             return None, None
-        scn = _pick(rng, [(s, s.weight) for s in fits])
+        scn = _pick(rng, weighted)
         if scn.once:
             self.used.setdefault(ins0["national_id"], set()).add(scn.name)
         ins = dict(ins0)
@@ -1026,7 +1040,7 @@ class _Generator:
             spec = "dentist"
             prescriber = dict(self.td)
             prescriber["role"] = "dentist"
-        elif groups_is_office(scn):
+        elif _is_office(scn):
             spec = _pick(rng, [(s, w) for s, w in _OFFICE_SPECIALTIES])
             prescriber = dict(self.prescriber(rng, spec))
         else:
@@ -1040,17 +1054,17 @@ class _Generator:
         if "served_on_index" in spec_d:
             si = spec_d["served_on_index"]
         else:
-            si = rng.randint(self.i_first, self.i_last)
+            si = _ri(rng, self.i_first, self.i_last)
             tries = 0
             while (ins["national_id"], si) in busy and tries < 5:
-                si = rng.randint(self.i_first, self.i_last)
+                si = _ri(rng, self.i_first, self.i_last)
                 tries += 1
         busy.add((ins["national_id"], si))
         if self.kind in ("physician_office", "dentist") or spec_d.get("visit"):
-            pi = si if rng.random() < 0.9 else max(self.i_first, si - rng.randint(0, 3))
+            pi = si if rng.random() < 0.9 else max(self.i_first, si - _ri(rng, 0, 3))
         elif spec_d.get("physio"):
             first_session = self.day_index[spec_d["lines"][0][2]["sessions"][0]]
-            pi = max(self.i_prev, first_session - rng.randint(1, 20))
+            pi = max(self.i_prev, first_session - _ri(rng, 1, 20))
         else:
             lag = int(rng.expovariate(1 / 7.0))
             pi = max(self.i_prev, si - min(lag, 45))
@@ -1067,15 +1081,15 @@ class _Generator:
                             "erasure": "certified" if rng.random() < 0.05 else "none", "handwritings": 1,
                             "provider_stamp": True, "director_signed": True}
         if ins.get("referral_required"):
-            doc["referral"] = {"code": f"R{rng.randint(10 ** 7, 10 ** 8 - 1)}",
+            doc["referral"] = {"code": f"R{_ri(rng, 10 ** 7, 10 ** 8 - 1)}",
                                "from_council_no": None, "names_provider": None}
         high = spec_d.get("high_cost")
         if high:
             if rng.random() < 0.85:
-                doc["tracking_code"] = str(rng.randint(10 ** 9, 10 ** 10 - 1))
+                doc["tracking_code"] = str(_ri(rng, 10 ** 9, 10 ** 10 - 1))
         if spec_d.get("approval"):
-            doc["approval"] = {"by": "اداره کل بیمه سلامت استان", "on": self.days[min(si, pi + rng.randint(0, 4))],
-                               "kind": "office", "ref": f"APR-{P.year}-{rng.randint(1000, 9999)}"}
+            doc["approval"] = {"by": "اداره کل بیمه سلامت استان", "on": self.days[min(si, pi + _ri(rng, 0, 4))],
+                               "kind": "office", "ref": f"APR-{P.year}-{_ri(rng, 1000, 9999)}"}
         elif rng.random() < 0.08:
             doc["approval"] = None
         att = spec_d.get("attachments")
@@ -1114,7 +1128,7 @@ class _Generator:
             if doc.get("diagnosis"):
                 doc["diagnosis"] = doc["diagnosis"].translate(_ARABIC)
         elif r < 0.08:
-            doc["his_ref"] = f"HIS-{rng.randint(10 ** 6, 10 ** 7 - 1)}"
+            doc["his_ref"] = f"HIS-{_ri(rng, 10 ** 6, 10 ** 7 - 1)}"
             doc["items"][0]["x_device"] = rng.choice(("SONO-A", "LAB-7", "DR-2"))
         return doc, errs
 
@@ -1131,7 +1145,7 @@ class _Generator:
         else:
             desc = SAMPLE_RVU[code][0]
         return {"line": line, "code": code, "description": desc, "qty": qty, "requested": _split(unit * qty),
-                "details": details}
+                "details": dict(details)}
 
     # --- defects ----------------------------------------------------------------------------------------------------
     def _errors_for(self, doc, spec_d) -> list[tuple[str, int]]:
@@ -1266,6 +1280,12 @@ class _Generator:
     def _e_GEN_13(self, doc, s, age):
         doc["prescriber"] = dict(self.prescriber(self.rng, "general_practitioner"))
         self._paper(doc)["emergency_stamp"] = False
+        ids = ["GEN-13"]
+        if self.kind == "ct":
+            ids.append("CT-2")                      # a CT request by a non-specialist
+        if any(it["code"] == "805079" for it in doc["items"]):
+            ids.append("LAB-7-3")                   # quantitative PCR by a non-specialist
+        return ids
 
     def _e_GEN_19(self, doc, s, age):
         doc["attachments"] = []
@@ -1292,6 +1312,7 @@ class _Generator:
 
     def _e_US_17(self, doc, s, age):
         doc["prescriber"] = dict(self.prescriber(self.rng, "midwife"))
+        return ["US-17", "CT-2"] if self.kind == "ct" else ["US-17"]
 
     def _e_BMD_12(self, doc, s, age):
         it = doc["items"][0]
@@ -1384,7 +1405,7 @@ class _Generator:
                         for i, t in enumerate(teeth, start=1)]
 
 
-def groups_is_office(scn) -> bool:
+def _is_office(scn) -> bool:
     return scn.build in (_b_visit, _b_office_service)
 
 
@@ -1686,9 +1707,17 @@ def generate_batch_with_key(n_prescriptions: int, *, seed: int = 0, provider_kin
     # About 2.2 documents per insured a month; a physiotherapy patient has one prescription a month (its sessions).
     per_insured = 0.7 if kind == "physiotherapy" else 2.2
     pool = max(8, int(n_prescriptions / per_insured) + n_bills)
-    g = _Generator(seed=seed, kind=kind, fund=fund, prices=prices, pool_size=pool)
-    return g.batch(period=period, n_prescriptions=n_prescriptions, error_rate=error_rate, n_bills=n_bills,
-                   submitted_on=submitted_on)
+    # The batch is a large tree of small dicts and lists without cycles: the cyclic collector would only re-scan it
+    # while it grows (a third of the time at 100,000 documents).
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        g = _Generator(seed=seed, kind=kind, fund=fund, prices=prices, pool_size=pool)
+        return g.batch(period=period, n_prescriptions=n_prescriptions, error_rate=error_rate, n_bills=n_bills,
+                       submitted_on=submitted_on)
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def generate_batch(n_prescriptions: int, *, seed: int = 0, provider_kind: str | None = None,
@@ -1752,7 +1781,7 @@ def _in_force(data: dict, name: str, sector: str = "government", on: str = "1404
     return best[1] if best else None
 
 
-_DEMO_SEED = 1404
+_DEMO_SEED = 1567          # chosen so the clean documents show every service of the centre
 
 
 def build_demo(out_dir, prices: Mapping[str, int] | None = None) -> dict:

@@ -8,7 +8,8 @@
   end of the session.  One server per test process, however many conftests import the fixtures.
 * `pg_fresh_url` (function): a new, empty database on that server for one test, dropped afterwards.
 
-The binaries are looked for in $RASIDEGI_PG_BINDIR, /usr/lib/postgresql/<newest>/bin, then $PATH.  initdb refuses
+The binaries are looked for in $RASIDEGI_PG_BINDIR (only there, when it is set), else in
+/usr/lib/postgresql/<newest>/bin, then on $PATH.  initdb refuses
 to run as root: as root the server runs as the `postgres` OS user (or `nobody`).  $RASIDEGI_TEST_PG_URL uses an
 existing server instead (a CI service container).
 
@@ -20,7 +21,6 @@ from __future__ import annotations
 import atexit
 import glob
 import os
-import pwd
 import shutil
 import socket
 import subprocess
@@ -30,6 +30,11 @@ import uuid
 from pathlib import Path
 
 import pytest
+
+try:
+    import pwd
+except ImportError:            # Windows: no OS users to switch to, and no need
+    pwd = None
 
 __all__ = ["pg_url", "pg_fresh_url", "PostgresUnavailable", "start_server"]
 
@@ -41,7 +46,7 @@ class PostgresUnavailable(Exception):
 
 
 class _Server:
-    def __init__(self, bindir: Path, root: Path, user: pwd.struct_passwd | None, port: int):
+    def __init__(self, bindir: Path, root: Path, user, port: int):
         self.bindir, self.root, self.user, self.port = bindir, root, user, port
         self.data = root / "data"
         self.url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
@@ -73,15 +78,16 @@ class _Server:
 
 def _find_bindir() -> Path:
     looked = []
-    candidates = []
-    if os.environ.get("RASIDEGI_PG_BINDIR"):
-        candidates.append(Path(os.environ["RASIDEGI_PG_BINDIR"]))
-    versions = glob.glob("/usr/lib/postgresql/*/bin")
-    versions.sort(key=lambda p: int(Path(p).parent.name) if Path(p).parent.name.isdigit() else 0, reverse=True)
-    candidates += [Path(p) for p in versions]
-    on_path = shutil.which("pg_ctl")
-    if on_path:
-        candidates.append(Path(on_path).resolve().parent)
+    if os.environ.get("RASIDEGI_PG_BINDIR"):           # an explicit choice: only there
+        candidates = [Path(os.environ["RASIDEGI_PG_BINDIR"])]
+    else:
+        versions = glob.glob("/usr/lib/postgresql/*/bin")
+        versions.sort(key=lambda p: int(Path(p).parent.name) if Path(p).parent.name.isdigit() else 0,
+                      reverse=True)
+        candidates = [Path(p) for p in versions]
+        on_path = shutil.which("pg_ctl")
+        if on_path:
+            candidates.append(Path(on_path).resolve().parent)
     for d in candidates:
         looked.append(str(d))
         if (d / "initdb").is_file() and (d / "pg_ctl").is_file():
@@ -92,8 +98,9 @@ def _find_bindir() -> Path:
         "install them (apt-get install postgresql) or set RASIDEGI_TEST_PG_URL")
 
 
-def _server_user() -> pwd.struct_passwd | None:
-    if os.geteuid() != 0:
+def _server_user():
+    """The OS user to run the server as: None (ourselves) unless we are root, which initdb refuses."""
+    if pwd is None or not hasattr(os, "geteuid") or os.geteuid() != 0:
         return None
     for name in ("postgres", "nobody"):
         try:

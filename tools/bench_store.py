@@ -68,6 +68,8 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("-n", type=int, default=100_000, help="prescriptions in the batch (default 100000)")
     ap.add_argument("--db", help="database URL (default: a fresh SQLite file in a temp folder)")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="also time the import into this many fresh SQLite files; report min and median")
     args = ap.parse_args(argv)
 
     batch = synthetic_batch(args.n)
@@ -88,7 +90,8 @@ def main(argv=None) -> int:
             print(f"re-import no-op: {time.perf_counter() - t:6.2f} s  (created={out.created})")
             t = time.perf_counter()
             hist = store.history(ids)
-            print(f"history:         {time.perf_counter() - t:6.2f} s  ({len(ids)} national ids -> {len(hist)} documents)")
+            print(f"history:         {time.perf_counter() - t:6.2f} s  "
+                  f"({len(ids)} national ids -> {len(hist)} documents)")
             t = time.perf_counter()
             hist = store.history(ids, exclude_batch_id=batch["batch"]["id"])
             print(f"history, batch excluded: {time.perf_counter() - t:6.2f} s  ({len(hist)} documents)")
@@ -99,6 +102,18 @@ def main(argv=None) -> int:
             t = time.perf_counter()
             back = store.load_batch(batch["batch"]["id"])
             print(f"load_batch:      {time.perf_counter() - t:6.2f} s  (identical: {back == changed})")
+        if args.repeat > 1 and not args.db:
+            walls, cpus = [], []
+            for i in range(args.repeat):
+                with Store.open(f"sqlite:///{tmp}/bench-{i}.sqlite") as store:
+                    t, c = time.perf_counter(), time.process_time()
+                    store.import_batch(batch, source_file="bench.json", sha256=sha)
+                    walls.append(time.perf_counter() - t)
+                    cpus.append(time.process_time() - c)
+            walls.sort()
+            cpus.sort()
+            print(f"import x{args.repeat}: wall min {walls[0]:.2f} s, median {walls[len(walls) // 2]:.2f} s; "
+                  f"CPU min {cpus[0]:.2f} s, median {cpus[len(cpus) // 2]:.2f} s")
     return 0
 
 

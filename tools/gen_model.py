@@ -10,9 +10,11 @@ the third the closed list (enum) or examples.  This script turns those tables in
 * desktop/domain/schema.py: plain data (dicts, lists, strings) -- per table the fields with their type, enum
   values, list-ness, the referenced table (`-> name`) or the nested object (`object`: the rows below with the
   longer path), the map key/value types;
-* desktop/domain/model.py: one `@dataclass(slots=True)` class per table and per nested object.
+* desktop/domain/model.py: one `@dataclass(slots=True)` class per table and per nested object;
+* then (through `python -m desktop.intake.codegen`) the intake's generated builders desktop/intake/_validating.py
+  and _trusted.py, which are made from schema.py.
 
-Both files are committed; run this script again after the document changes (`--check` only compares and
+The files are committed; run this script again after the document changes (`--check` only compares and
 exits 1 when a committed file differs from what the document gives).  The few facts the document does not
 state in its tables (the key/value types of the three `map` fields, the fields intake requires, the national-id
 checksum) are the constants below.
@@ -22,6 +24,7 @@ from __future__ import annotations
 import keyword
 import pprint
 import re
+import subprocess
 import sys
 import textwrap
 from pathlib import Path
@@ -381,6 +384,9 @@ def main(argv: list[str]) -> int:
         else:
             path.write_text(src, encoding="utf-8")
             print(f"{path.relative_to(REPO)}: written")
+    # the intake's builders are generated from schema.py: regenerate (or check) them in a fresh interpreter
+    cmd = [sys.executable, "-m", "desktop.intake.codegen"] + (["--check"] if check else [])
+    status |= subprocess.run(cmd, cwd=REPO).returncode
     return status
 
 

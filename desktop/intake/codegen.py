@@ -1,39 +1,53 @@
-"""Specialised builders per table, generated from the schema at import time.
+"""Specialised builders per table, generated from the schema: desktop/intake/_validating.py and _trusted.py.
 
-For every table of desktop.domain.schema two functions are generated as straight-line Python and compiled once:
+For every table of desktop.domain.schema two functions are generated as straight-line Python:
 
-* `b_<table>(d, p, P)` (validating): reads the JSON object `d`, checks every value, rewrites non-canonical values
-  in `d` in place (so `d` becomes the normalised form), appends `((path chain), Bad)` to `P` for every bad value,
-  and returns the model object.  `p` is the path chain of `d`: `(parent chain, key or index)`, None at the root;
-  it is turned into a `$.a.b[0]` string only when a problem is reported.
-* `t_<table>(d)` (trusted): the same object from an already-normalised dict (read back from the store), no checks.
+* `b_<table>(d, p, P)` (validating, in _validating.py): reads the JSON object `d`, checks every value, rewrites
+  non-canonical values in `d` in place (so `d` becomes the normalised form), appends `((path chain), Bad)` to `P`
+  for every bad value, and returns the model object.  `p` is the path chain of `d`: `(parent chain, key or
+  index)`, None at the root; it is turned into a `$.a.b[0]` string only when a problem is reported.
+* `t_<table>(d)` (trusted, in _trusted.py): the same object from an already-normalised dict (read back from the
+  store), no checks.
 
 Fields the interchange defines (`§1`) are read with one `d.get` each; the many optional fields added by
 rule-inputs.md (and every field of `details`) are found by walking the keys the object actually has, since a
 typical object carries few of them.  Unknown keys land in `extra_`.  The common canonical values (an ASCII string,
 a non-negative int, a cached date, a known enum value) are accepted inline; everything else goes through
-`values.check`, which alone decides validity.
+`values.check`, which alone decides what is valid.
 
-`python -m desktop.intake.codegen [--trusted]` prints the generated source.
+The generated modules are committed (readable tracebacks, byte-compiled once).  Regenerate after the schema
+changes (tools/gen_model.py does it too):
+
+    python -m desktop.intake.codegen            # write both modules
+    python -m desktop.intake.codegen --check    # exit 1 if a committed module is stale
 """
 from __future__ import annotations
 
+import re
 import sys
+from pathlib import Path
 
 from desktop.domain import model as _model
-from desktop.domain.absent import ABSENT
 from desktop.domain.schema import TABLES
 from desktop.intake import values as _v
-from desktop.intake.messages import Bad, type_bad
+from desktop.intake.runtime import SPECS
 
-__all__ = ["SPECS", "source", "VALIDATING", "TRUSTED", "fname"]
+__all__ = ["SPECS", "fname", "render", "builder", "MODULES"]
 
-SPECS: dict[str, dict[str, _v.Spec]] = {
-    name: {key: _v.Spec(name, f) for key, f in t["fields"].items()} for name, t in TABLES.items()}
+HERE = Path(__file__).resolve().parent
+MODULES = {False: HERE / "_validating.py", True: HERE / "_trusted.py"}
 
 IDENTITY_TYPES = {"string", "slug", "text", "code", "enum", "int", "number", "rials", "bool"}
 CACHED = {"date": "DATES", "datetime": "DATETIMES", "month": "MONTHS", "time": "TIMES"}
 TRUSTED_PARSE = {"date": "TD", "datetime": "TDT", "month": "TM", "time": "TT"}
+
+
+# the generated builders' local names (renamed with a suffix when a body is inlined); string literals are skipped
+_LOCAL = re.compile(r"""'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|(?<![.\w])(o|d|g|v|p|x|r|e|i|xs|pk|ex|k|h)\b""")
+
+
+def _suffix(m: re.Match) -> str:
+    return m.group(0) if m.group(1) is None else m.group(1) + "1"
 
 
 def fname(table: str) -> str:
@@ -45,20 +59,27 @@ def is_dense(table: str, spec: _v.Spec) -> bool:
 
 
 class _Gen:
-    def __init__(self, trusted: bool):
+    def __init__(self, trusted: bool, parent: "_Gen | None" = None):
         self.trusted = trusted
+        self.depth = 0 if parent is None else parent.depth + 1
         self.lines: list[str] = []
-        self.consts: dict[str, object] = {}
-        self.spec_names: dict[int, str] = {}
+        if parent is not None:            # an inlined body shares the module's constants
+            self.consts, self.names, self.rare_maps = parent.consts, parent.names, parent.rare_maps
+            return
+        self.consts: dict[str, str] = {}      # name → defining expression
+        self.names: dict[str, str] = {}       # defining expression → name
 
-    def const(self, prefix: str, value) -> str:
-        key = id(value)
-        name = self.spec_names.get(key)
+    def const(self, prefix: str, expr: str) -> str:
+        name = self.names.get(expr)
         if name is None:
             name = f"{prefix}_{len(self.consts)}"
-            self.consts[name] = value
-            self.spec_names[key] = name
+            self.consts[name] = expr
+            self.names[expr] = name
         return name
+
+    @staticmethod
+    def spec_expr(spec: _v.Spec) -> str:
+        return f"SPECS[{spec.table!r}][{spec.key!r}]"
 
     def emit(self, indent: int, text: str):
         self.lines.append("    " * indent + text)
@@ -78,7 +99,7 @@ class _Gen:
         if t == "code":
             return f"{var}.__class__ is str and {var} in CODES"
         if t == "enum":
-            return f"{var}.__class__ is str and {var} in {self.const('E', spec.enum)}"
+            return f"{var}.__class__ is str and {var} in {self.const('E', self.spec_expr(spec) + '.enum')}"
         if t in ("int", "rials"):
             return f"{var}.__class__ is int and {var} >= 0"
         if t == "number":
@@ -90,7 +111,7 @@ class _Gen:
         return None
 
     def slow(self, ind: int, spec: _v.Spec, key: str, attr: str):
-        F = self.const("F", spec)
+        F = self.const("F", self.spec_expr(spec))
         self.emit(ind, f"r = S({F}, v)")
         self.emit(ind, "if r.__class__ is Bad:")
         self.emit(ind + 1, f"P.append(((p, {key!r}), r))")
@@ -104,7 +125,7 @@ class _Gen:
         """Lines that check `v` and set `o.<attr>`.  In a rare-field handler `v` is present; for a dense field
         `v` is `d.get(key)`, so a None is told apart from an absent key here."""
         key, attr, t = spec.key, spec.attr, spec.type
-        F = self.const("F", spec)
+        F = self.const("F", self.spec_expr(spec))
         if spec.list:
             self.emit(ind, "if v.__class__ is list:")
             if t in ("ref", "object"):
@@ -141,7 +162,10 @@ class _Gen:
         elif t in ("ref", "object"):
             target = spec.ref if t == "ref" else spec.object
             self.emit(ind, "if v.__class__ is dict:")
-            self.emit(ind + 1, f"o.{attr} = b_{fname(target)}(v, (p, {key!r}), P)")
+            if self.depth == 0:
+                self.inline(ind + 1, target, key, attr)
+            else:
+                self.emit(ind + 1, f"o.{attr} = b_{fname(target)}(v, (p, {key!r}), P)")
         elif t == "map":
             self.emit(ind, "if v.__class__ is dict:")
             self.emit(ind + 1, f"o.{attr} = MAP({F}, v, (p, {key!r}), P)")
@@ -178,7 +202,7 @@ class _Gen:
 
     def trusted_value(self, ind: int, spec: _v.Spec, dense: bool = False):
         attr, t = spec.attr, spec.type
-        F = self.const("F", spec)
+        F = self.const("F", self.spec_expr(spec))
         if spec.list:
             if t in ("ref", "object"):
                 target = spec.ref if t == "ref" else spec.object
@@ -189,6 +213,17 @@ class _Gen:
                 expr = "v[:]"
         elif t in ("ref", "object"):
             target = spec.ref if t == "ref" else spec.object
+            if self.depth == 0:
+                if dense:
+                    self.emit(ind, "if v is None:")
+                    absent = "[]" if spec.empty_when_absent else "A"
+                    self.emit(ind + 1, f"o.{attr} = None if {spec.key!r} in d else {absent}")
+                else:
+                    self.emit(ind, "if v is None:")
+                    self.emit(ind + 1, f"o.{attr} = None")
+                self.emit(ind, "else:")
+                self.inline(ind + 1, target, spec.key, attr)
+                return
             expr = f"t_{fname(target)}(v)"
         elif t == "map":
             expr = f"TMAP({F}, v)"
@@ -210,19 +245,31 @@ class _Gen:
     # -- tables --------------------------------------------------------------------------------------------------
 
     def table(self, name: str):
+        self.handlers(name)
+        f = fname(name)
+        if self.trusted:
+            self.emit(0, f"def t_{f}(d):")
+        else:
+            self.emit(0, f"def b_{f}(d, p, P):")
+        self.body(1, name)
+        self.emit(1, "return o")
+        self.emit(0, "")
+        self.emit(0, "")
+
+    def split(self, name: str):
         specs = SPECS[name]
-        cls = self.const("C", _model.TABLE_CLASSES[name])
         dense = [s for s in specs.values() if is_dense(name, s)]
         rare = [s for s in specs.values() if not is_dense(name, s)]
         for s in specs.values():
             if (s.required or s.empty_when_absent) and s in rare:
                 raise AssertionError(f"{name}.{s.key}: a required field must be read directly")
+        return dense, rare
+
+    def handlers(self, name: str):
+        """The module-level functions of the optional fields, found by walking the object's keys."""
         f = fname(name)
-        dense_keys = self.const("K", frozenset(s.key for s in dense))
-        rare_map = f"RARE_{f}"
-        # rare-field handlers
         handlers = {}
-        for s in rare:
+        for s in self.split(name)[1]:
             h = f"h_{f}__{s.key}"
             handlers[s.key] = h
             if self.trusted:
@@ -232,40 +279,50 @@ class _Gen:
                 self.emit(0, f"def {h}(o, d, k, v, p, P):")
                 self.value(1, s)
             self.emit(0, "")
-        self.consts[rare_map] = None   # filled after exec
-        self.rare_maps[rare_map] = handlers
-        # the builder
-        if self.trusted:
-            self.emit(0, f"def t_{f}(d):")
-        else:
-            self.emit(0, f"def b_{f}(d, p, P):")
-        self.emit(1, f"o = NEW({cls})")
+        self.rare_maps[f"RARE_{f}"] = handlers
+
+    def body(self, ind: int, name: str):
+        """Build `o` from `d` (and, validating, the path chain `p` and the problem list `P`)."""
+        dense, rare = self.split(name)
+        cls = self.const("C", "model." + _model.TABLE_CLASSES[name].__name__)
+        dense_keys = self.const("K", "frozenset(" + repr(sorted(s.key for s in dense)) + ")")
+        rare_map = f"RARE_{fname(name)}"
+        self.emit(ind, f"o = NEW({cls})")
         if dense:
-            self.emit(1, "g = d.get")
+            self.emit(ind, "g = d.get")
         for s in dense:
-            self.emit(1, f"v = g({s.key!r})")
+            self.emit(ind, f"v = g({s.key!r})")
             if self.trusted:
-                self.trusted_value(1, s, dense=True)
+                self.trusted_value(ind, s, dense=True)
             else:
-                self.value(1, s, dense=True)
+                self.value(ind, s, dense=True)
         for s in rare:
-            self.emit(1, f"o.{s.attr} = A")
-        self.emit(1, f"if not d.keys() <= {dense_keys}:")
-        self.emit(2, "ex = {}")
-        self.emit(2, "for k, v in d.items():")
-        self.emit(3, f"if k in {dense_keys}:")
-        self.emit(4, "continue")
-        self.emit(3, f"h = {rare_map}.get(k)")
-        self.emit(3, "if h is None:")
-        self.emit(4, "ex[k] = v")
-        self.emit(3, "else:")
-        self.emit(4, "h(o, v)" if self.trusted else "h(o, d, k, v, p, P)")
-        self.emit(2, "o.extra_ = ex")
-        self.emit(1, "else:")
-        self.emit(2, "o.extra_ = {}")
-        self.emit(1, "return o")
-        self.emit(0, "")
-        self.emit(0, "")
+            self.emit(ind, f"o.{s.attr} = A")
+        self.emit(ind, f"if not d.keys() <= {dense_keys}:")
+        self.emit(ind + 1, "ex = {}")
+        self.emit(ind + 1, "for k, v in d.items():")
+        self.emit(ind + 2, f"if k in {dense_keys}:")
+        self.emit(ind + 3, "continue")
+        self.emit(ind + 2, f"h = {rare_map}.get(k)")
+        self.emit(ind + 2, "if h is None:")
+        self.emit(ind + 3, "ex[k] = v")
+        self.emit(ind + 2, "else:")
+        self.emit(ind + 3, "h(o, v)" if self.trusted else "h(o, d, k, v, p, P)")
+        self.emit(ind + 1, "o.extra_ = ex")
+        self.emit(ind, "else:")
+        self.emit(ind + 1, "o.extra_ = {}")
+
+    def inline(self, ind: int, target: str, key: str, attr: str):
+        """The body of `target`'s builder, in place of a call (a single nested object of a top-level builder):
+        its local names get the suffix 1; `v` (the dict) becomes its `d1`."""
+        sub = _Gen(self.trusted, parent=self)
+        sub.body(0, target)
+        self.emit(ind, "d1 = v")
+        if not self.trusted:
+            self.emit(ind, f"p1 = (p, {key!r})")
+        for line in sub.lines:
+            self.lines.append("    " * ind + _LOCAL.sub(_suffix, line))
+        self.emit(ind, f"o.{attr} = o1")
 
     def run(self) -> str:
         self.rare_maps: dict[str, dict[str, str]] = {}
@@ -274,106 +331,69 @@ class _Gen:
         return "\n".join(self.lines) + "\n"
 
 
-# ---------------------------------------------------------------------------------------------------------------
-# helpers the generated code calls
+HEADER = '''"""GENERATED by desktop/intake/codegen.py from desktop/domain/schema.py -- do not edit; regenerate with
+`python -m desktop.intake.codegen` (tools/gen_model.py does it too).
 
-def _bad_element(spec, e, pk, i, P):
-    P.append(((pk, i), _v.check_element(spec, e) if e is None else type_bad("object", e)))
-    return None
+{what}
+"""
+# flake8: noqa
+from desktop.intake.runtime import (A, Bad, NEW, S, SE, BADEL, MAP, TMAP, MISSING, DATES, DATETIMES, MONTHS,
+                                    TIMES, NIDS, NID_FAST, CODES, FMAX, TD, TDT, TM, TT, SPECS, model)
+'''
 
-
-def build_map(spec: _v.Spec, v: dict, pk, P) -> dict:
-    """A `map` field: keys and values checked by their types; non-canonical keys/values rewritten in `v`."""
-    out, js, changed = {}, {}, False
-    kspec, vspec = spec.map_key, spec.map_value
-    for key, val in v.items():
-        rk = _v.check_scalar(kspec, key, nullable=False)
-        if rk.__class__ is Bad:
-            P.append(((pk, key), rk))
-            continue
-        if vspec.list:
-            if val is None:
-                mv = jv = None
-            elif val.__class__ is not list:
-                P.append(((pk, key), type_bad("list", val)))
-                continue
-            else:
-                mv, jv = [], []
-                for i, e in enumerate(val):
-                    r = _v.check_element(vspec, e)
-                    if r.__class__ is Bad:
-                        P.append((((pk, key), i), r))
-                    else:
-                        mv.append(r[0])
-                        jv.append(r[1])
-        else:
-            r = _v.check_scalar(vspec, val)
-            if r.__class__ is Bad:
-                P.append(((pk, key), r))
-                continue
-            mv, jv = r
-        out[rk[0]] = mv
-        js[rk[1]] = jv
-        if rk[1] != key or jv != val:
-            changed = True
-    if changed:
-        v.clear()
-        v.update(js)
-    return out
+WHAT = {False: "Validating builders b_<table>(d, p, P): check, normalise `d` in place, build the model object.",
+        True: "Trusted builders t_<table>(d): the model object of an already normalised dict, without checks."}
 
 
-_TRUSTED_SCALAR = {"date": _v.trusted_date, "datetime": _v.trusted_datetime, "month": _v.trusted_month,
-                   "time": _v.trusted_time}
-
-
-def trusted_map(spec: _v.Spec, v: dict) -> dict:
-    kconv = _TRUSTED_SCALAR.get(spec.map_key.type)
-    vconv = _TRUSTED_SCALAR.get(spec.map_value.type)
-    out = {}
-    for key, val in v.items():
-        k = kconv(key) if kconv else key
-        if val is None:
-            out[k] = None
-        elif spec.map_value.list:
-            out[k] = [vconv(e) for e in val] if vconv else list(val)
-        else:
-            out[k] = vconv(val) if vconv else val
-    return out
-
-
-MISSING = Bad("missing", "this required key is missing", "این کلید الزامی در پرونده نیست")
-
-
-def _namespace() -> dict:
-    return {
-        "A": ABSENT, "Bad": Bad, "NEW": object.__new__, "S": _v.check, "SE": _v.check_element,
-        "BADEL": _bad_element, "MAP": build_map, "TMAP": trusted_map, "MISSING": MISSING,
-        "DATES": _v.DATES, "DATETIMES": _v.DATETIMES, "MONTHS": _v.MONTHS, "TIMES": _v.TIMES,
-        "NIDS": _v.NATIONAL_IDS, "NID_FAST": _v.nid_fast, "CODES": _v.CODES, "FMAX": _v.FLOAT_MAX,
-        "TD": _v.trusted_date, "TDT": _v.trusted_datetime, "TM": _v.trusted_month, "TT": _v.trusted_time,
-    }
-
-
-def _compile(trusted: bool):
+def render(trusted: bool) -> str:
+    """The source of the generated module."""
     gen = _Gen(trusted)
-    src = gen.run()
-    ns = _namespace()
-    ns.update(gen.consts)
-    code = compile(src, f"<desktop.intake generated {'trusted' if trusted else 'validating'} builders>", "exec")
-    exec(code, ns)
+    body = gen.run()
+    out = [HEADER.format(what=WHAT[trusted])]
+    for name, expr in gen.consts.items():
+        out.append(f"{name} = {expr}")
+    out.append("")
+    out.append("")
+    out.append(body.rstrip("\n"))
+    out.append("")
+    out.append("")
     for rare_map, handlers in gen.rare_maps.items():
-        ns[rare_map] = {key: ns[h] for key, h in handlers.items()}
-    return src, ns
+        if not handlers:
+            out.append(f"{rare_map} = {{}}")
+            continue
+        out.append(f"{rare_map} = {{")
+        for key, h in handlers.items():
+            out.append(f"    {key!r}: {h},")
+        out.append("}")
+    out.append("")
+    return "\n".join(out)
 
 
-_VALIDATING_SRC, VALIDATING = _compile(trusted=False)
-_TRUSTED_SRC, TRUSTED = _compile(trusted=True)
+def builder(table: str, trusted: bool = False):
+    """The generated builder function of a table."""
+    if trusted:
+        from desktop.intake import _trusted as mod
+        return getattr(mod, "t_" + fname(table))
+    from desktop.intake import _validating as mod
+    return getattr(mod, "b_" + fname(table))
 
 
-def source(trusted: bool = False) -> str:
-    """The generated source (for reading and debugging)."""
-    return _TRUSTED_SRC if trusted else _VALIDATING_SRC
+def main(argv: list[str]) -> int:
+    check = "--check" in argv
+    status = 0
+    for trusted, path in MODULES.items():
+        src = render(trusted)
+        old = path.read_text(encoding="utf-8") if path.exists() else None
+        if old == src:
+            continue
+        if check:
+            print(f"{path.name} is stale: run python -m desktop.intake.codegen", file=sys.stderr)
+            status = 1
+        else:
+            path.write_text(src, encoding="utf-8")
+            print(f"{path.relative_to(HERE.parent.parent)}: written")
+    return status
 
 
 if __name__ == "__main__":
-    sys.stdout.write(source(trusted="--trusted" in sys.argv))
+    sys.exit(main(sys.argv[1:]))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from desktop.domain.absent import ABSENT
 from desktop.domain.jalali import JDate, JDateTime, JMonth
 from desktop.domain.model import ClaimBatch, Record
-from desktop.intake.codegen import SPECS
+from desktop.intake.runtime import SPECS
 
 __all__ = ["to_dict", "batch_to_dict"]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from desktop.domain.model import Bill, ClaimBatch, Prescription
 from desktop.domain.problems import InputError, Problem
-from desktop.intake import codegen
+from desktop.intake import _trusted, _validating
 from desktop.intake.messages import Bad, fa_digits, path_str, show, show_fa, type_bad
 from desktop.intake.values import JSONConstant
 
@@ -19,10 +19,10 @@ __all__ = ["IntakeResult", "load_batch", "parse_batch", "build_batch", "build_pr
 FORMAT = "claim-batch/1"
 MAX_PROBLEMS = 200
 
-_b_claim_batch = codegen.VALIDATING["b_claim_batch"]
-_t_claim_batch = codegen.TRUSTED["t_claim_batch"]
-_t_prescription = codegen.TRUSTED["t_prescription"]
-_t_bill = codegen.TRUSTED["t_bill"]
+_b_claim_batch = _validating.b_claim_batch
+_t_claim_batch = _trusted.t_claim_batch
+_t_prescription = _trusted.t_prescription
+_t_bill = _trusted.t_bill
 
 
 @dataclass(slots=True)

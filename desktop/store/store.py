@@ -16,7 +16,7 @@ import logging
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from sqlalchemy import Text, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.engine import Connection, Engine
@@ -308,6 +308,15 @@ class Store:
     def __repr__(self) -> str:
         return f"Store({self.url!r})"
 
+    @contextmanager
+    def _snapshot(self) -> Iterator[Connection]:
+        """A read-only transaction whose statements all see one state of the database."""
+        with self._engine.connect() as conn:
+            if self.dialect == "postgresql":
+                conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                yield conn
+
     # --- import ---------------------------------------------------------------------------------------------
 
     def import_batch(self, normalized: dict, *, source_file: str, sha256: str,
@@ -323,41 +332,50 @@ class Store:
             if row is not None and row.sha256 == sha256:
                 return ImportOutcome(row.pk, row.batch_id, created=False, replaced=False)
         prepared = _prepare(normalized)
-        batch_id = prepared.batch_id
         try:
-            with write_connection(self._engine) as conn:
-                row = self._batch_row(conn, batch_id, lock=True)
-                if row is not None and row.sha256 == sha256:
-                    return ImportOutcome(row.pk, batch_id, created=False, replaced=False)
-                now = self._now()
-                values = dict(prepared.columns, sha256=sha256, imported_at=now, source_file=str(source_file),
-                              state="received")
-                if row is None:
-                    pk = conn.execute(insert(batches).values(dict(values, batch_id=batch_id, revision=1))).inserted_primary_key[0]
-                    revision = 1
-                    payload = {"kind": "batch_imported", "sha256": sha256, "source_file": str(source_file),
-                               "documents": len(prepared.docs)}
-                else:
-                    if row.state == "signed":
-                        raise StoreError(
-                            f"batch {batch_id!r} is signed; it cannot be replaced by a new import "
-                            f"(reopen it first, with a reason)",
-                            f"پرونده «{batch_id}» امضا شده است و با ورود دوباره جایگزین نمی‌شود؛ "
-                            f"نخست آن را با ذکر دلیل بازگشایی کنید", "signed_batch")
-                    pk, revision = row.pk, row.revision + 1
-                    self._delete_documents(conn, pk)
-                    conn.execute(update(batches).where(batches.c.pk == pk).values(dict(values, revision=revision)))
-                    payload = {"kind": "batch_replaced", "sha256": sha256, "previous_sha256": row.sha256,
-                               "source_file": str(source_file), "previous_state": row.state,
-                               "documents": len(prepared.docs)}
-                self._append_event(conn, pk, revision, dict(payload, who=who, role=None, at=now))
-                doc_pks = self._insert_documents(conn, pk, prepared.docs)
-                self._insert_services(conn, pk, doc_pks, prepared.services)
-        except IntegrityError as exc:
-            raise StoreError(f"batch {batch_id!r} could not be stored: {str(exc.orig).splitlines()[0]} "
-                             f"(another import of the same batch at the same time?)",
-                             f"پرونده «{batch_id}» ذخیره نشد (شاید هم‌زمان از جای دیگری وارد می‌شود)؛ دوباره تلاش کنید",
-                             "concurrent_import") from None
+            return self._import_prepared(prepared, str(source_file), sha256, who)
+        except IntegrityError:
+            # PostgreSQL: another program inserted the same new batch id meanwhile.  Once more: now its row is
+            # there and the usual rules (same content: no-op; other content: replace) apply.
+            try:
+                return self._import_prepared(prepared, str(source_file), sha256, who)
+            except IntegrityError as exc:
+                raise StoreError(
+                    f"batch {prepared.batch_id!r} could not be stored: {str(exc.orig).splitlines()[0]}",
+                    f"پرونده «{prepared.batch_id}» ذخیره نشد (شاید هم‌زمان از جای دیگری وارد می‌شود)؛ "
+                    f"دوباره تلاش کنید", "concurrent_import") from None
+
+    def _import_prepared(self, prepared: _Prepared, source_file: str, sha256: str, who: str) -> ImportOutcome:
+        batch_id = prepared.batch_id
+        with write_connection(self._engine) as conn:
+            row = self._batch_row(conn, batch_id, lock=True)
+            if row is not None and row.sha256 == sha256:
+                return ImportOutcome(row.pk, batch_id, created=False, replaced=False)
+            now = self._now()
+            values = dict(prepared.columns, sha256=sha256, imported_at=now, source_file=source_file,
+                          state="received")
+            if row is None:
+                revision = 1
+                pk = conn.execute(insert(batches).values(dict(values, batch_id=batch_id, revision=revision))
+                                  ).inserted_primary_key[0]
+                payload = {"kind": "batch_imported", "sha256": sha256, "source_file": source_file,
+                           "documents": len(prepared.docs)}
+            else:
+                if row.state == "signed":
+                    raise StoreError(
+                        f"batch {batch_id!r} is signed; it cannot be replaced by a new import "
+                        f"(reopen it first, with a reason)",
+                        f"پرونده «{batch_id}» امضا شده است و با ورود دوباره جایگزین نمی‌شود؛ "
+                        f"نخست آن را با ذکر دلیل بازگشایی کنید", "signed_batch")
+                pk, revision = row.pk, row.revision + 1
+                self._delete_documents(conn, pk)
+                conn.execute(update(batches).where(batches.c.pk == pk).values(dict(values, revision=revision)))
+                payload = {"kind": "batch_replaced", "sha256": sha256, "previous_sha256": row.sha256,
+                           "source_file": source_file, "previous_state": row.state,
+                           "documents": len(prepared.docs)}
+            self._append_event(conn, pk, revision, dict(payload, who=who, role=None, at=now))
+            doc_pks = self._insert_documents(conn, pk, prepared.docs)
+            self._insert_services(conn, pk, doc_pks, prepared.services)
         return ImportOutcome(pk, batch_id, created=True, replaced=row is not None)
 
     def _delete_documents(self, conn: Connection, batch_pk: int) -> None:
@@ -430,7 +448,7 @@ class Store:
 
     def load_batch(self, batch_id: str) -> dict | None:
         """The normalised batch dict as imported (None if there is no such batch)."""
-        with self._engine.connect() as conn:
+        with self._snapshot() as conn:
             row = conn.execute(select(batches.c.pk, batches.c.header_json)
                                .where(batches.c.batch_id == batch_id)).first()
             if row is None:
@@ -459,7 +477,7 @@ class Store:
             base = base.where(batches.c.batch_id != exclude_batch_id)
         order = (batches.c.period.nulls_first(), documents.c.batch_pk, documents.c.seq.nulls_first(),
                  documents.c.pk)
-        with self._engine.connect() as conn:
+        with self._snapshot() as conn:
             if self.dialect == "postgresql":
                 from sqlalchemy.dialects.postgresql import ARRAY
                 wanted = select(func.unnest(bindparam("ids", type_=ARRAY(Text))))
@@ -507,8 +525,8 @@ class Store:
             row = self._require_batch(conn, batch_id, lock=True)
             if row.state == "signed":
                 raise StoreError(f"batch {batch_id!r} is signed; its result cannot change (reopen it first)",
-                                 f"پرونده «{batch_id}» امضا شده است و نتیجهٔ آن تغییر نمی‌کند؛ نخست آن را بازگشایی کنید",
-                                 "signed_batch")
+                                 f"پرونده «{batch_id}» امضا شده است و نتیجهٔ آن تغییر نمی‌کند؛ "
+                                 f"نخست آن را بازگشایی کنید", "signed_batch")
             conn.execute(insert(results).values(batch_pk=row.pk, batch_revision=row.revision,
                                                 rules_version=rules_version, result_json=result_json,
                                                 created_at=self._now()))

@@ -106,3 +106,10 @@ def test_bad_urls_and_missing_folders(tmp_path):
     with pytest.raises(StoreError) as e:
         Store.open(f"sqlite:///{tmp_path / 'not-a-db.sqlite'}")
     assert e.value.code == "cannot_connect"
+
+
+def test_an_unreachable_server_is_a_clear_error():
+    with pytest.raises(StoreError) as e:
+        Store.open("postgresql://postgres@127.0.0.1:1/rasidegi")      # plain postgresql:// means psycopg 3
+    assert e.value.code == "cannot_connect"
+    assert "127.0.0.1:1" in e.value.message_en and "باز نشد" in e.value.message_fa

@@ -349,3 +349,46 @@ def test_a_failure_mid_replacement_keeps_the_earlier_import(store, monkeypatch):
     assert counts(store) == before
     assert store.load_batch(b["batch"]["id"]) == b and store.state(b["batch"]["id"]) == "technical_review"
     assert [e["stale"] for e in store.events(b["batch"]["id"])] == [False, False]
+
+
+# --- several programs at once ---------------------------------------------------------------------------------
+
+def test_concurrent_imports_from_two_programs(db_url):
+    """Two Store objects (two programs) import at the same time: every batch whole, document keys unique, and
+    the same new batch imported twice at once is stored once."""
+    import threading
+
+    stores = [Store.open(db_url), Store.open(db_url)]
+    try:
+        twin = batch("TWIN/1404-07", "1404/07", prescriptions=[prescription(1, NID_A, "1404/07/01",
+                                                                              ("700920", 1, 10))])
+        work = [[batch(f"S{k}-{i}/1404-07", "1404/07", prescriptions=[
+                    prescription(j + 1, f"{k}{i}{j:08d}", "1404/07/02", ("700920", 1, j)) for j in range(40)])
+                 for i in range(4)] + [copy.deepcopy(twin)] for k in range(2)]
+        outcomes, errors = [], []
+        barrier = threading.Barrier(2)
+
+        def run(store, batches_):
+            try:
+                barrier.wait()
+                for b in batches_:
+                    outcomes.append((b["batch"]["id"], imp(store, b)))
+            except Exception as exc:  # pragma: no cover - reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=run, args=(stores[k], work[k])) for k in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert errors == []
+        twins = [o for bid, o in outcomes if bid == "TWIN/1404-07"]
+        assert sorted((o.created, o.replaced) for o in twins) == [(False, False), (True, False)]
+        c = counts(stores[0])
+        assert (c["batches"], c["documents"], c["services"]) == (9, 8 * 40 + 1, 8 * 40 + 1)
+        for k in range(2):
+            for b in work[k]:
+                assert stores[1].load_batch(b["batch"]["id"]) == b
+    finally:
+        for s in stores:
+            s.close()

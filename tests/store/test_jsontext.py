@@ -1,0 +1,62 @@
+"""The JSON text of the store: the same with orjson and with the standard library."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from desktop.store import Store, jsontext
+from desktop.store import store as store_module
+
+from .batches import batch, bill, prescription, sha
+
+AWKWARD = {"persian": "یک‌دو ي ك", "quote": "a\"b\\c/d", "control": "\x00\x1f\n", "ls": "\u2028",
+           "floats": [1500.5, 0.1, -0.0, 1e16, 1e-7, 123456789.125], "ints": [0, -1, 2**63 - 1, -2**63],
+           "u64": 2**64 - 1, "nested": {"a": [None, True, False, [], {}]}}
+
+
+def test_dumps_is_compact_utf8_json_that_loads_back():
+    text = jsontext.dumps(AWKWARD)
+    assert json.loads(text) == AWKWARD
+    assert "یک‌دو" in text and ", " not in text and ": " not in text
+    assert text == json.dumps(AWKWARD, ensure_ascii=False, separators=(",", ":")) or jsontext.FAST
+    with pytest.raises((TypeError, ValueError)):
+        jsontext.dumps({"x": {1, 2}})
+
+
+def test_integers_beyond_64_bits():
+    big = {"amount": 2**70 + 1}
+    if jsontext.FAST:                      # orjson would read it back as a float: refused instead
+        with pytest.raises(ValueError, match="too large"):
+            jsontext.dumps(big)
+    else:
+        assert jsontext.loads(jsontext.dumps(big)) == big
+
+
+@pytest.mark.skipif(not jsontext.FAST, reason="orjson not installed: the standard library path is the only one")
+def test_orjson_and_the_standard_library_write_the_same_values():
+    docs = [prescription(1, "0012345679", "1404/07/01", ("700920", 2, 18_500_000)), bill(1, "0012345679",
+                                                                                         "1404/07/02 10:00")]
+    for doc in docs + [AWKWARD]:
+        std = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+        assert json.loads(jsontext.dumps(doc)) == json.loads(std) == doc
+
+
+def test_a_store_round_trips_awkward_values(store):
+    b = batch("B/1404-07", "1404/07", prescriptions=[prescription(1, "0012345679", "1404/07/01",
+                                                                  ("700920", 1, 10))], x_awkward=AWKWARD)
+    store.import_batch(b, source_file="b.json", sha256=sha(b))
+    assert store.load_batch("B/1404-07") == b
+
+
+def test_a_store_without_orjson_round_trips_too(sqlite_url, monkeypatch):
+    std = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+    monkeypatch.setattr(store_module, "_encode", std)
+    monkeypatch.setattr(store_module, "_decode", json.loads)
+    b = batch("B/1404-07", "1404/07", prescriptions=[prescription(1, "0012345679", "1404/07/01",
+                                                                  ("700920", 1, 10))],
+              bills=[bill(1, "0499370899", "1404/07/03 08:00")], x_awkward=dict(AWKWARD, big=2**70 + 1))
+    with Store.open(sqlite_url) as store:
+        store.import_batch(b, source_file="b.json", sha256=sha(b))
+        assert store.load_batch("B/1404-07") == b
+        assert [h.doc["seq"] for h in store.history({"0012345679", "0499370899"})] == [1, 1]
