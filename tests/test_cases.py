@@ -17,7 +17,13 @@ from desktop.cli import main as cli_main
 HERE = Path(__file__).resolve().parent
 CASES = sorted((HERE / "cases").rglob("*.json"))
 SHARED_EXAMPLES = HERE.parent.parent / "shared" / "examples"
-IMPLEMENTED_FAMILIES = ("GEN-",)
+
+
+def _implemented_ids() -> set[str]:
+    from desktop.engine.rules import load_rules
+    return {r.id for r in load_rules().rules}
+
+
 COLS = ["code", "description_fa", "rvu_total", "rvu_professional", "rvu_technical", "anesthesia_base", "flags",
         "chapter"]
 
@@ -25,10 +31,13 @@ COLS = ["code", "description_fa", "rvu_total", "rvu_professional", "rvu_technica
 def _shared_cases():
     if not SHARED_EXAMPLES.is_dir():
         return []
+    ids = _implemented_ids()
     out = []
     for f in sorted(SHARED_EXAMPLES.glob("*.json")):
         ex = json.loads(f.read_text(encoding="utf-8"))
-        if ex["rule"].startswith(IMPLEMENTED_FAMILIES):
+        # a published example runs once every clause it names has a rule
+        wanted = set(ex["expect"].get("rules") or []) | {ex["rule"]}
+        if all(any(i == w or i.startswith(w + "-") for i in ids) for w in wanted):
             out.append(f)
     return out
 

@@ -13,8 +13,8 @@ from typing import Any, Iterable
 from desktop.domain.absent import ABSENT, is_missing
 from desktop.domain.fa import fa_amount
 from desktop.domain.jalali import JDate
-from desktop.engine.findings import (ADJUST, CIRCLE, DENY, REVIEW, TICK, ZERO, BatchOutcome, DocOutcome, Finding,
-                                     LineOutcome)
+from desktop.engine.findings import (ADJUST, CIRCLE, DENY, PRICE, REVIEW, TICK, ZERO, BatchOutcome, DocOutcome,
+                                     Finding, LineOutcome)
 from desktop.engine.history import HistoryIndex
 from desktop.engine.rules import PROVIDER_GROUPS, Rule, RuleSet
 
@@ -373,6 +373,9 @@ def _evaluate_prescription(ev: DocEval, rules: list[Rule], batch_findings, batch
     rx = ev.doc
     items = ev.lines()
     findings = _run_rules(ev, rules)
+    # `price` results set a line's price basis (a multiplier the manual prices in, e.g. DEN-4): not findings
+    basis_by_line = {f.line: f.approved for f in findings if f.severity == PRICE and f.line is not None}
+    findings = [f for f in findings if f.severity != PRICE]
     for bf in (f for f in batch_findings if f.severity == DENY):
         findings.insert(0, Finding(rule=bf.rule, severity=bf.severity, mark=bf.mark, message_fa=bf.message_fa,
                                    data=dict(bf.data), batch_level=True))
@@ -393,6 +396,8 @@ def _evaluate_prescription(ev: DocEval, rules: list[Rule], batch_findings, batch
         qty = getattr(item, "qty", ABSENT)
         qty = 1 if qty in (ABSENT, None) else qty
         lo.tariff = ev.ctx.price(lo.code, on, "government", qty) if lo.code else None
+        if idx in basis_by_line and basis_by_line[idx] is not None:
+            lo.tariff = basis_by_line[idx]
         for x in findings:
             if x.line is None or x.line == idx:
                 if x.rule not in lo.rules:
@@ -439,7 +444,7 @@ def _price_line(ev, lo: LineOutcome, item, adjust: Finding | None, pricing_rules
             basis = ev.ctx.price(lo.paid_code, on, "government", qty) if lo.paid_code else None
             changed = (lo.paid_code != lo.code) or (adjust.paid_qty is not None and adjust.paid_qty != billed_qty)
         if adjust.approved is not None:
-            basis = adjust.approved if basis is None else min(basis, adjust.approved)
+            basis = adjust.approved          # the clause's corrected amount is the basis (still ≤ requested)
             changed = True
     if req_obj is None or _int(tot) is None or _int(org) is None or _int(ins) is None:
         # GEN-15-N2 (a): the three amounts are not recorded — unless GEN-15-N3 (declared total = tariffs)

@@ -4,11 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["TICK", "CIRCLE", "ZERO", "DENY", "ADJUST", "REVIEW", "Finding", "LineOutcome", "DocOutcome",
+__all__ = ["TICK", "CIRCLE", "ZERO", "DENY", "ADJUST", "REVIEW", "PRICE", "Finding", "LineOutcome", "DocOutcome",
            "BatchOutcome", "doc_mark"]
 
 TICK, CIRCLE, ZERO = "tick", "circle", "zero"
 DENY, ADJUST, REVIEW = "deny", "adjust", "review"
+PRICE = "price"     # not a finding: sets the price basis of a line (e.g. a specialist's +50 %), never reported
 
 
 @dataclass(slots=True)

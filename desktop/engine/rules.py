@@ -18,7 +18,8 @@ A pack is a YAML file under `rules/` — one per section of the manual and one p
         params: {when: {field: prescribed_on, is_null: true}}
         action: zero_prescription           # zero_prescription | zero_line | reduce_line | cap_quantity |
                                             # replace_code | flag_review | compute | none
-        severity: deny                      # deny | adjust | review (derived from action when omitted)
+        severity: deny                      # deny | adjust | review | price (derived from action when omitted)
+        covers: [GEN-13-N1]                 # clause ids this entry also implements (an exception, a folded note)
 
 A replaced clause gets an `effective.to`, never an edit in place; a new circular is a new file.
 Every pack is validated before it takes effect (schema, known check kinds, dates, compiled params): problems are
@@ -43,8 +44,9 @@ ACTIONS = {
     "zero_prescription": ("deny", "zero"), "zero_line": ("deny", "zero"), "reduce_line": ("adjust", "circle"),
     "cap_quantity": ("adjust", "circle"), "replace_code": ("adjust", "circle"), "flag_review": ("review", None),
     "require_approval": ("deny", "zero"), "compute": ("adjust", "circle"), "none": ("review", None),
+    "price": ("price", None),
 }
-SEVERITIES = {"deny", "adjust", "review"}
+SEVERITIES = {"deny", "adjust", "review", "price"}
 
 ALL_KINDS = ("physician_office", "clinic", "laboratory", "radiology", "ultrasound", "ct", "mri", "nuclear_medicine",
              "radiotherapy", "physiotherapy", "dentist", "hospital", "limited_surgery_center", "pharmacy")
@@ -116,6 +118,7 @@ class Rule:
     province: str | None
     source: str
     detail_fa: str | None = None
+    covers: tuple[str, ...] = ()      # other clause ids this entry implements (exceptions, notes folded in)
     compiled: Any = None
     kind: CheckKind | None = None
     order: int = 0
@@ -260,7 +263,8 @@ def load_pack(path: str | Path) -> tuple[RulePack | None, list[Problem]]:
             reason_fa=str(r.get("reason_fa") or text_fa[:60]), check=check, level=level, params=params,
             action=action, severity=severity, mark=mark, applies_to=frozenset(applies), providers=providers,
             eff_from=rf, eff_to=rt, province=r.get("province", province), source=source,
-            detail_fa=r.get("detail_fa"), compiled=compiled, kind=kind, order=len(rules)))
+            detail_fa=r.get("detail_fa"), covers=tuple(r.get("covers") or ()), compiled=compiled, kind=kind,
+            order=len(rules)))
     if problems:
         return None, problems
     return RulePack(name, file, source, rules, hashlib.sha256(raw_bytes).hexdigest()), []

@@ -11,518 +11,518 @@ C_0 = model.ClaimBatch
 K_1 = frozenset(['batch', 'bills', 'format', 'prescriptions'])
 F_2 = SPECS['claim_batch']['format']
 F_3 = SPECS['claim_batch']['batch']
-C_4 = model.Batch
-K_5 = frozenset(['declared', 'fund', 'id', 'period', 'provider', 'submitted_on'])
-F_6 = SPECS['batch']['id']
-F_7 = SPECS['batch']['period']
-F_8 = SPECS['batch']['fund']
-F_9 = SPECS['batch']['submitted_on']
-F_10 = SPECS['batch']['provider']
-F_11 = SPECS['batch']['declared']
-F_12 = SPECS['claim_batch']['prescriptions']
-F_13 = SPECS['claim_batch']['bills']
-F_14 = SPECS['batch']['service_type']
-F_15 = SPECS['batch']['faculty']
-F_16 = SPECS['batch']['periods']
-F_17 = SPECS['batch']['efile_submitted_on']
-F_18 = SPECS['batch']['invoices']
-F_19 = SPECS['batch']['objection']
-C_20 = model.BatchObjection
-K_21 = frozenset([])
-C_22 = model.Provider
-K_23 = frozenset(['accreditation', 'city', 'code', 'contract', 'deprivation_grade', 'equipment', 'kind', 'name', 'province', 'sector', 'technical_director'])
-F_24 = SPECS['provider']['code']
-F_25 = SPECS['provider']['name']
-F_26 = SPECS['provider']['kind']
-F_27 = SPECS['provider']['sector']
-F_28 = SPECS['provider']['city']
-F_29 = SPECS['provider']['province']
-F_30 = SPECS['provider']['technical_director']
-F_31 = SPECS['provider']['contract']
-F_32 = SPECS['provider']['equipment']
-F_33 = SPECS['provider']['accreditation']
-F_34 = SPECS['provider']['deprivation_grade']
-C_35 = model.Declared
-K_36 = frozenset(['count', 'insured_share', 'org_share', 'total'])
-F_37 = SPECS['declared']['count']
-F_38 = SPECS['declared']['total']
-F_39 = SPECS['declared']['insured_share']
-F_40 = SPECS['declared']['org_share']
-F_41 = SPECS['batch.invoices']['ref']
-F_42 = SPECS['batch.invoices']['certified_copy']
-F_43 = SPECS['batch.invoices']['items']
-C_44 = model.BatchInvoice
-F_45 = SPECS['batch.objection']['kind']
-F_46 = SPECS['batch.objection']['report_received_on']
-F_47 = SPECS['batch.objection']['filed_on']
-F_48 = SPECS['batch.objection']['previous_expired_on']
-F_49 = SPECS['batch.objection']['new_certificate_submitted_on']
-F_50 = SPECS['batch.objection']['months']
-F_51 = SPECS['provider']['hospital_based']
-F_52 = SPECS['provider']['center_code']
-F_53 = SPECS['provider']['teaching']
-F_54 = SPECS['provider']['licence']
-C_55 = model.ProviderLicence
-F_56 = SPECS['provider']['linac_max_energy_mv']
-F_57 = SPECS['provider']['opened_on']
-F_58 = SPECS['provider']['approved_wards']
-F_59 = SPECS['provider']['icu']
-C_60 = model.ProviderIcu
-F_61 = SPECS['provider']['specialties_on_staff']
-F_62 = SPECS['provider']['departments']
-F_63 = SPECS['provider']['recovery_standard']
-C_64 = model.ProviderTechnicalDirector
-K_65 = frozenset(['council_no', 'name', 'specialty'])
-F_66 = SPECS['provider.technical_director']['council_no']
-F_67 = SPECS['provider.technical_director']['name']
-F_68 = SPECS['provider.technical_director']['specialty']
-C_69 = model.ProviderContract
-K_70 = frozenset(['from', 'rural', 'suspensions', 'to'])
-F_71 = SPECS['provider.contract']['from']
-F_72 = SPECS['provider.contract']['to']
-F_73 = SPECS['provider.contract']['rural']
-F_74 = SPECS['provider.contract']['suspensions']
-C_75 = model.ProviderAccreditation
-K_76 = frozenset(['hospital', 'wards'])
-F_77 = SPECS['provider.accreditation']['hospital']
-F_78 = SPECS['provider.accreditation']['wards']
-F_79 = SPECS['provider.technical_director']['absences']
-F_80 = SPECS['provider.technical_director.absences']['from']
-F_81 = SPECS['provider.technical_director.absences']['to']
-C_82 = model.ProviderTechnicalDirectorAbsence
-F_83 = SPECS['provider.contract']['services']
-F_84 = SPECS['provider.contract']['cumulative_delivery']
-C_85 = model.ProviderContractSuspension
-K_86 = frozenset(['from', 'to'])
-F_87 = SPECS['provider.contract.suspensions']['from']
-F_88 = SPECS['provider.contract.suspensions']['to']
-F_89 = SPECS['provider.licence']['to']
-F_90 = SPECS['provider.licence']['services']
-F_91 = SPECS['provider.accreditation']['history']
-F_92 = SPECS['provider.accreditation.history']['grade']
-F_93 = SPECS['provider.accreditation.history']['from']
-F_94 = SPECS['provider.accreditation.history']['to']
-C_95 = model.ProviderAccreditationHistory
-F_96 = SPECS['provider.icu']['beds']
-F_97 = SPECS['provider.icu']['in_house_physician']
-F_98 = SPECS['provider.icu']['in_house_physicians']
-F_99 = SPECS['provider.icu']['technical_manager']
-F_100 = SPECS['prescription']['declared']
-F_101 = SPECS['prescription']['purpose']
-F_102 = SPECS['prescription']['setting']
-F_103 = SPECS['prescription']['ward']
-F_104 = SPECS['prescription']['sessions_ordered']
-F_105 = SPECS['prescription']['treatment_plan_by']
-F_106 = SPECS['prescription']['place_of_service']
-F_107 = SPECS['prescription']['performer']
-C_108 = model.Person
-K_109 = frozenset(['council_no', 'full_time_faculty', 'name', 'resident_year', 'role', 'specialty'])
-F_110 = SPECS['prescriber']['council_no']
-F_111 = SPECS['prescriber']['name']
-F_112 = SPECS['prescriber']['specialty']
-F_113 = SPECS['prescriber']['role']
-F_114 = SPECS['prescriber']['resident_year']
-F_115 = SPECS['prescriber']['full_time_faculty']
-F_116 = SPECS['prescription']['pregnancy']
-C_117 = model.PrescriptionPregnancy
-F_118 = SPECS['prescription']['course']
-C_119 = model.Course
-C_120 = model.Prescription
-K_121 = frozenset(['approval', 'attachments', 'diagnosis', 'insured', 'items', 'paper', 'prescribed_on', 'prescriber', 'referral', 'seq', 'served_on', 'sheet', 'tracking_code'])
-F_122 = SPECS['prescription']['seq']
-F_123 = SPECS['prescription']['insured']
-C_124 = model.Insured
-K_125 = frozenset(['birth_date', 'fund', 'insurance_no', 'name', 'national_id', 'referral_required', 'sex', 'special_patient'])
-F_126 = SPECS['insured']['national_id']
-F_127 = SPECS['insured']['name']
-F_128 = SPECS['insured']['sex']
-F_129 = SPECS['insured']['birth_date']
-F_130 = SPECS['insured']['insurance_no']
-F_131 = SPECS['insured']['fund']
-F_132 = SPECS['insured']['referral_required']
-F_133 = SPECS['insured']['special_patient']
-F_134 = SPECS['prescription']['prescriber']
-F_135 = SPECS['prescription']['prescribed_on']
-F_136 = SPECS['prescription']['served_on']
-F_137 = SPECS['prescription']['diagnosis']
-F_138 = SPECS['prescription']['sheet']
-F_139 = SPECS['prescription']['paper']
-C_140 = model.Paper
-K_141 = frozenset(['admission_stamp', 'center_stamp', 'council_stamp', 'director_signed', 'emergency_stamp', 'erasure', 'handwritings', 'provider_stamp', 'signature'])
-F_142 = SPECS['paper']['signature']
-F_143 = SPECS['paper']['council_stamp']
-F_144 = SPECS['paper']['erasure']
-F_145 = SPECS['paper']['handwritings']
-F_146 = SPECS['paper']['provider_stamp']
-F_147 = SPECS['paper']['director_signed']
-F_148 = SPECS['paper']['center_stamp']
-F_149 = SPECS['paper']['emergency_stamp']
-F_150 = SPECS['paper']['admission_stamp']
-F_151 = SPECS['prescription']['referral']
-C_152 = model.Referral
-K_153 = frozenset(['from_council_no', 'names_provider'])
-F_154 = SPECS['referral']['from_council_no']
-F_155 = SPECS['referral']['names_provider']
-F_156 = SPECS['prescription']['tracking_code']
-F_157 = SPECS['prescription']['approval']
-C_158 = model.Approval
-K_159 = frozenset(['by', 'kind', 'on', 'ref'])
-F_160 = SPECS['approval']['by']
-F_161 = SPECS['approval']['on']
-F_162 = SPECS['approval']['kind']
-F_163 = SPECS['approval']['ref']
-F_164 = SPECS['prescription']['attachments']
-F_165 = SPECS['prescription']['items']
-F_166 = SPECS['prescription.pregnancy']['weeks']
-F_167 = SPECS['prescription.pregnancy']['fetuses']
-F_168 = SPECS['paper']['provider_stamp_code']
-F_169 = SPECS['paper']['physio_diagnosis']
-F_170 = SPECS['paper']['card_copy_photo']
-F_171 = SPECS['paper']['assistant_signed_operation_note']
-F_172 = SPECS['paper']['assistant_signed_or_sheet']
-F_173 = SPECS['insured']['insurer']
-F_174 = SPECS['insured']['registered_conditions']
-F_175 = SPECS['insured']['conditions']
-F_176 = SPECS['insured']['menopausal']
-F_177 = SPECS['insured']['menopause_age']
-F_178 = SPECS['insured']['bmi']
-F_179 = SPECS['insured']['osteoporosis_treatment_start']
-F_180 = SPECS['insured']['transplant_on']
-F_181 = SPECS['insured']['on_mother_booklet']
-F_182 = SPECS['prescriber']['national_id']
-F_183 = SPECS['prescriber']['fellowship']
-F_184 = SPECS['prescriber']['certifications']
-F_185 = SPECS['prescriber']['degree']
-F_186 = SPECS['prescriber']['sector']
-F_187 = SPECS['prescriber']['center_code']
-F_188 = SPECS['prescriber']['emergency_duty']
-F_189 = SPECS['prescriber']['present']
-F_190 = SPECS['referral']['code']
-F_191 = SPECS['referral']['from_specialty']
-F_192 = SPECS['item']['served_on']
-F_193 = SPECS['item']['attachments']
-F_194 = SPECS['item']['modifiers']
-F_195 = SPECS['item']['performer']
-C_196 = model.Item
-K_197 = frozenset(['code', 'description', 'details', 'line', 'qty', 'requested'])
-F_198 = SPECS['item']['line']
-F_199 = SPECS['item']['code']
-F_200 = SPECS['item']['description']
-F_201 = SPECS['item']['qty']
-F_202 = SPECS['item']['requested']
-C_203 = model.ItemRequested
-K_204 = frozenset(['insured', 'org', 'total'])
-F_205 = SPECS['item.requested']['total']
-F_206 = SPECS['item.requested']['insured']
-F_207 = SPECS['item.requested']['org']
-F_208 = SPECS['item']['details']
-C_209 = model.Details
-F_210 = SPECS['details']['tooth']
-F_211 = SPECS['details']['teeth']
-F_212 = SPECS['details']['jaw']
-F_213 = SPECS['details']['table2_row']
-F_214 = SPECS['details']['film_type']
-F_215 = SPECS['details']['region']
-F_216 = SPECS['details']['regions']
-F_217 = SPECS['details']['region_count']
-F_218 = SPECS['details']['laterality']
-F_219 = SPECS['details']['vertebrae']
-F_220 = SPECS['details']['limbs']
-F_221 = SPECS['details']['sessions']
-F_222 = SPECS['details']['films']
-F_223 = SPECS['details']['technique']
-F_224 = SPECS['details']['portable']
-F_225 = SPECS['details']['contrast']
-F_226 = SPECS['details']['contrast_route']
-F_227 = SPECS['details']['spiral']
-F_228 = SPECS['details']['phase']
-F_229 = SPECS['details']['phases']
-F_230 = SPECS['details']['separate_report']
-F_231 = SPECS['details']['ct_simulator']
-F_232 = SPECS['details']['ordered_by_specialty']
-F_233 = SPECS['details']['spect']
-F_234 = SPECS['details']['spect_prescribed']
-F_235 = SPECS['details']['spect_in_report']
-F_236 = SPECS['details']['isotope']
-F_237 = SPECS['details']['energy_group']
-F_238 = SPECS['details']['energy_mv']
-F_239 = SPECS['details']['fields']
-F_240 = SPECS['details']['complex_field']
-F_241 = SPECS['details']['gantry_angles']
-F_242 = SPECS['details']['beam_shaping']
-F_243 = SPECS['details']['machine']
-F_244 = SPECS['details']['session']
-F_245 = SPECS['details']['supervisor_confirmed']
-F_246 = SPECS['details']['test']
-F_247 = SPECS['details']['agent']
-F_248 = SPECS['details']['sample']
-F_249 = SPECS['details']['analyte']
-F_250 = SPECS['details']['method']
-F_251 = SPECS['details']['prescribed_method']
-F_252 = SPECS['details']['primers']
-F_253 = SPECS['details']['probes']
-F_254 = SPECS['details']['ihc_score']
-F_255 = SPECS['details']['banding']
-F_256 = SPECS['details']['markers_requested']
-F_257 = SPECS['details']['markers_reported']
-F_258 = SPECS['details']['in_report']
-F_259 = SPECS['details']['tg_mg_dl']
-F_260 = SPECS['details']['prescribed_as']
-F_261 = SPECS['details']['indication']
-F_262 = SPECS['details']['new_indication']
-F_263 = SPECS['details']['purpose']
-F_264 = SPECS['details']['related_drug']
-F_265 = SPECS['details']['category']
-F_266 = SPECS['details']['service']
-F_267 = SPECS['details']['code_on_paper']
-F_268 = SPECS['details']['modalities']
-F_269 = SPECS['details']['modalities_by_region']
-F_270 = SPECS['details']['technology']
-F_271 = SPECS['details']['specimen_to_pathology']
-F_272 = SPECS['details']['lesion_size_cm']
-F_273 = SPECS['details']['wound']
-F_274 = SPECS['details']['suspected']
-F_275 = SPECS['details']['reduction']
-F_276 = SPECS['details']['implant']
-F_277 = SPECS['details']['retromolar_trigone_removed']
-F_278 = SPECS['details']['stone_site']
-F_279 = SPECS['details']['stone_id']
-F_280 = SPECS['details']['vessel']
-F_281 = SPECS['details']['stents']
-F_282 = SPECS['details']['valve']
-F_283 = SPECS['details']['complication']
-F_284 = SPECS['course']['id']
-F_285 = SPECS['course']['modality']
-F_286 = SPECS['course']['machine']
-F_287 = SPECS['course']['technique']
-F_288 = SPECS['course']['start']
-F_289 = SPECS['course']['sessions']
-F_290 = SPECS['course']['regions']
-F_291 = SPECS['course']['stopped_early']
-F_292 = SPECS['course']['portal_images']
-F_293 = SPECS['course']['fields']
-F_294 = SPECS['course.fields']['energy_mv']
-F_295 = SPECS['course.fields']['complex_field']
-F_296 = SPECS['course.fields']['per_session']
-F_297 = SPECS['course.fields']['sessions']
-C_298 = model.CourseField
-F_299 = SPECS['bill']['arrived_at']
-F_300 = SPECS['bill']['discharge_order_on']
-F_301 = SPECS['bill']['inpatient_file']
-F_302 = SPECS['bill']['injury']
-C_303 = model.Injury
-F_304 = SPECS['bill']['burn']
-C_305 = model.Burn
-F_306 = SPECS['bill']['delivery']
-F_307 = SPECS['bill']['delivery_place']
-F_308 = SPECS['bill']['mother_illness']
-F_309 = SPECS['bill']['needs_special_ward']
-F_310 = SPECS['bill']['psychiatric_status']
-F_311 = SPECS['bill']['full_time_faculty']
-F_312 = SPECS['bill']['approval']
-F_313 = SPECS['bill']['declared']
-F_314 = SPECS['bill']['paper']
-F_315 = SPECS['bill']['pain_management']
-C_316 = model.Bill
-K_317 = frozenset(['accident', 'admission_order', 'admitted_at', 'anesthesia', 'attachments', 'consultations', 'discharge', 'discharged_at', 'emergency', 'global_package', 'headings', 'insured', 'leave_days', 'procedures', 'seq', 'stays', 'visits'])
-F_318 = SPECS['bill']['seq']
-F_319 = SPECS['bill']['insured']
-F_320 = SPECS['bill']['admission_order']
-C_321 = model.AdmissionOrder
-K_322 = frozenset(['diagnosis', 'on', 'prescriber', 'sheet'])
-F_323 = SPECS['admission_order']['prescriber']
-F_324 = SPECS['admission_order']['diagnosis']
-F_325 = SPECS['admission_order']['on']
-F_326 = SPECS['admission_order']['sheet']
-F_327 = SPECS['bill']['admitted_at']
-F_328 = SPECS['bill']['discharged_at']
-F_329 = SPECS['bill']['discharge']
-F_330 = SPECS['bill']['leave_days']
-F_331 = SPECS['bill']['emergency']
-F_332 = SPECS['bill']['global_package']
-C_333 = model.GlobalPackage
-K_334 = frozenset(['name'])
-F_335 = SPECS['global_package']['name']
-F_336 = SPECS['bill']['accident']
-C_337 = model.Accident
-K_338 = frozenset(['kind', 'on'])
-F_339 = SPECS['accident']['kind']
-F_340 = SPECS['accident']['on']
-F_341 = SPECS['bill']['stays']
-F_342 = SPECS['bill']['visits']
-F_343 = SPECS['bill']['consultations']
-F_344 = SPECS['bill']['procedures']
-F_345 = SPECS['bill']['anesthesia']
-F_346 = SPECS['bill']['headings']
-C_347 = model.Headings
-K_348 = frozenset(['anesthesia', 'assistant_surgeon', 'consultations', 'drugs', 'hoteling', 'imaging', 'lab', 'nursing', 'operating_room', 'other', 'physiotherapy', 'supplies', 'surgeon', 'visits'])
-F_349 = SPECS['headings']['hoteling']
-F_350 = SPECS['headings']['nursing']
-F_351 = SPECS['headings']['visits']
-F_352 = SPECS['headings']['consultations']
-F_353 = SPECS['headings']['surgeon']
-F_354 = SPECS['headings']['assistant_surgeon']
-F_355 = SPECS['headings']['anesthesia']
-F_356 = SPECS['headings']['operating_room']
-F_357 = SPECS['headings']['drugs']
-F_358 = SPECS['headings']['supplies']
-F_359 = SPECS['headings']['lab']
-F_360 = SPECS['headings']['imaging']
-F_361 = SPECS['headings']['physiotherapy']
-F_362 = SPECS['headings']['other']
-F_363 = SPECS['bill']['attachments']
-F_364 = SPECS['admission_order']['purpose']
-F_365 = SPECS['stay']['patient']
-F_366 = SPECS['stay']['vip']
-F_367 = SPECS['stay']['monitoring']
-F_368 = SPECS['stay']['isolation_indication']
-F_369 = SPECS['stay']['physician_request']
-C_370 = model.Stay
-K_371 = frozenset(['beds', 'from', 'to', 'ward'])
-F_372 = SPECS['stay']['ward']
-F_373 = SPECS['stay']['beds']
-F_374 = SPECS['stay']['from']
-F_375 = SPECS['stay']['to']
-F_376 = SPECS['visit']['at']
-F_377 = SPECS['visit']['triage']
-F_378 = SPECS['visit']['documented']
-C_379 = model.Visit
-K_380 = frozenset(['kind', 'on', 'prescriber'])
-F_381 = SPECS['visit']['on']
-F_382 = SPECS['visit']['prescriber']
-F_383 = SPECS['visit']['kind']
-F_384 = SPECS['consultation']['code']
-F_385 = SPECS['consultation']['request_in_file']
-F_386 = SPECS['consultation']['bedside']
-F_387 = SPECS['consultation']['works_in_hospital_clinics']
-C_388 = model.Consultation
-K_389 = frozenset(['answered', 'invited', 'on', 'prescriber', 'requested_by_specialist'])
-F_390 = SPECS['consultation']['on']
-F_391 = SPECS['consultation']['prescriber']
-F_392 = SPECS['consultation']['requested_by_specialist']
-F_393 = SPECS['consultation']['answered']
-F_394 = SPECS['consultation']['invited']
-F_395 = SPECS['procedure']['description']
-F_396 = SPECS['procedure']['qty']
-F_397 = SPECS['procedure']['requested']
-F_398 = SPECS['procedure']['performer']
-F_399 = SPECS['procedure']['standby']
-C_400 = model.ProcedureStandby
-F_401 = SPECS['procedure']['place']
-F_402 = SPECS['procedure']['ward']
-F_403 = SPECS['procedure']['surgery_start']
-F_404 = SPECS['procedure']['surgery_end']
-F_405 = SPECS['procedure']['approval']
-F_406 = SPECS['procedure']['attachments']
-F_407 = SPECS['procedure']['global_package']
-F_408 = SPECS['procedure']['details']
-C_409 = model.Procedure
-K_410 = frozenset(['assistant', 'bilateral', 'code', 'foot', 'incision', 'modifiers', 'on', 'session', 'surgeon'])
-F_411 = SPECS['procedure']['code']
-F_412 = SPECS['procedure']['on']
-F_413 = SPECS['procedure']['session']
-F_414 = SPECS['procedure']['incision']
-F_415 = SPECS['procedure']['bilateral']
-F_416 = SPECS['procedure']['foot']
-F_417 = SPECS['procedure']['modifiers']
-F_418 = SPECS['procedure']['surgeon']
-F_419 = SPECS['procedure']['assistant']
-F_420 = SPECS['procedure.standby']['cardiac_surgeon']
-F_421 = SPECS['procedure.standby']['anesthesiologist']
-F_422 = SPECS['anesthesia']['risk_factors']
-F_423 = SPECS['anesthesia']['recovery_in']
-F_424 = SPECS['anesthesia']['recovery_out']
-F_425 = SPECS['anesthesia']['performed_by']
-F_426 = SPECS['anesthesia']['ordered_by']
-F_427 = SPECS['anesthesia']['position']
-F_428 = SPECS['anesthesia']['remote_from_site']
-F_429 = SPECS['anesthesia']['emergency_reason']
-F_430 = SPECS['anesthesia']['extracorporeal_pump']
-F_431 = SPECS['anesthesia']['lowest_temperature_c']
-F_432 = SPECS['anesthesia']['controlled_hypotension']
-F_433 = SPECS['anesthesia']['block']
-C_434 = model.Anesthesia
-K_435 = frozenset(['anesthesiologist', 'asa', 'end', 'method', 'modifiers', 'recovery_minutes', 'session', 'start', 'surgery_end', 'surgery_start', 'to_icu'])
-F_436 = SPECS['anesthesia']['session']
-F_437 = SPECS['anesthesia']['start']
-F_438 = SPECS['anesthesia']['end']
-F_439 = SPECS['anesthesia']['surgery_start']
-F_440 = SPECS['anesthesia']['surgery_end']
-F_441 = SPECS['anesthesia']['method']
-F_442 = SPECS['anesthesia']['asa']
-F_443 = SPECS['anesthesia']['modifiers']
-F_444 = SPECS['anesthesia']['recovery_minutes']
-F_445 = SPECS['anesthesia']['to_icu']
-F_446 = SPECS['anesthesia']['anesthesiologist']
-F_447 = SPECS['pain_management']['on']
-F_448 = SPECS['pain_management']['route']
-F_449 = SPECS['pain_management']['mode']
-F_450 = SPECS['pain_management']['by']
-F_451 = SPECS['pain_management']['units_claimed']
-C_452 = model.PainManagement
-C_453 = model.Heading
-K_454 = frozenset(['lines', 'requested'])
-F_455 = SPECS['heading']['requested']
-F_456 = SPECS['heading']['lines']
-F_457 = SPECS['line']['service']
-F_458 = SPECS['line']['on']
-F_459 = SPECS['line']['draw_time']
-F_460 = SPECS['line']['requested']
-F_461 = SPECS['line']['ordered_by']
-F_462 = SPECS['line']['performed_by']
-F_463 = SPECS['line']['physician_present']
-F_464 = SPECS['line']['report']
-F_465 = SPECS['line']['report_signed']
-F_466 = SPECS['line']['results']
-F_467 = SPECS['line']['list']
-F_468 = SPECS['line']['ward']
-F_469 = SPECS['line']['place']
-F_470 = SPECS['line']['session']
-F_471 = SPECS['line']['modifiers']
-F_472 = SPECS['line']['category']
-F_473 = SPECS['line']['prosthesis']
-F_474 = SPECS['line']['in_operation_note']
-F_475 = SPECS['line']['sticker']
-F_476 = SPECS['line']['invoice']
-F_477 = SPECS['line']['invoice_ref']
-F_478 = SPECS['line']['hours']
-F_479 = SPECS['line']['pump']
-F_480 = SPECS['line']['refill']
-F_481 = SPECS['line']['drug']
-F_482 = SPECS['line']['leads']
-F_483 = SPECS['line']['nights']
-F_484 = SPECS['line']['physician_assessment']
-C_485 = model.Line
-K_486 = frozenset(['code', 'irc', 'name', 'ordered', 'qty', 'unit_price'])
-F_487 = SPECS['line']['code']
-F_488 = SPECS['line']['name']
-F_489 = SPECS['line']['irc']
-F_490 = SPECS['line']['qty']
-F_491 = SPECS['line']['unit_price']
-F_492 = SPECS['line']['ordered']
-F_493 = SPECS['global_package']['name_fa']
-F_494 = SPECS['global_package']['code']
-F_495 = SPECS['global_package']['grade']
-F_496 = SPECS['global_package']['requested']
-F_497 = SPECS['global_package']['modifiers']
-F_498 = SPECS['global_package']['modifier_requested']
-F_499 = SPECS['global_package']['full_time_addition_requested']
-F_500 = SPECS['accident']['first_discharged_on']
-F_501 = SPECS['accident']['employer_liable']
-F_502 = SPECS['injury']['cause']
-F_503 = SPECS['injury']['assailant']
-C_504 = model.InjuryAssailant
-F_505 = SPECS['injury']['judicial_confirmation']
-F_506 = SPECS['injury.assailant']['relation']
-F_507 = SPECS['injury.assailant']['identity']
-F_508 = SPECS['injury.assailant']['fled']
-F_509 = SPECS['injury.assailant']['mental_disorder']
-F_510 = SPECS['burn']['regions']
-F_511 = SPECS['burn']['tbsa_declared']
-F_512 = SPECS['burn']['area_cm2']
-F_513 = SPECS['burn.regions']['region']
-F_514 = SPECS['burn.regions']['side']
-C_515 = model.BurnRegion
+F_4 = SPECS['claim_batch']['prescriptions']
+F_5 = SPECS['claim_batch']['bills']
+F_6 = SPECS['batch']['service_type']
+F_7 = SPECS['batch']['faculty']
+F_8 = SPECS['batch']['periods']
+F_9 = SPECS['batch']['efile_submitted_on']
+F_10 = SPECS['batch']['invoices']
+F_11 = SPECS['batch']['objection']
+C_12 = model.Batch
+K_13 = frozenset(['declared', 'fund', 'id', 'period', 'provider', 'submitted_on'])
+F_14 = SPECS['batch']['id']
+F_15 = SPECS['batch']['period']
+F_16 = SPECS['batch']['fund']
+F_17 = SPECS['batch']['submitted_on']
+F_18 = SPECS['batch']['provider']
+F_19 = SPECS['batch']['declared']
+F_20 = SPECS['batch.invoices']['ref']
+F_21 = SPECS['batch.invoices']['certified_copy']
+F_22 = SPECS['batch.invoices']['items']
+C_23 = model.BatchInvoice
+K_24 = frozenset([])
+F_25 = SPECS['batch.objection']['kind']
+F_26 = SPECS['batch.objection']['report_received_on']
+F_27 = SPECS['batch.objection']['filed_on']
+F_28 = SPECS['batch.objection']['previous_expired_on']
+F_29 = SPECS['batch.objection']['new_certificate_submitted_on']
+F_30 = SPECS['batch.objection']['months']
+C_31 = model.BatchObjection
+F_32 = SPECS['provider']['hospital_based']
+F_33 = SPECS['provider']['center_code']
+F_34 = SPECS['provider']['teaching']
+F_35 = SPECS['provider']['licence']
+F_36 = SPECS['provider']['linac_max_energy_mv']
+F_37 = SPECS['provider']['opened_on']
+F_38 = SPECS['provider']['approved_wards']
+F_39 = SPECS['provider']['icu']
+F_40 = SPECS['provider']['specialties_on_staff']
+F_41 = SPECS['provider']['departments']
+F_42 = SPECS['provider']['recovery_standard']
+C_43 = model.Provider
+K_44 = frozenset(['accreditation', 'city', 'code', 'contract', 'deprivation_grade', 'equipment', 'kind', 'name', 'province', 'sector', 'technical_director'])
+F_45 = SPECS['provider']['code']
+F_46 = SPECS['provider']['name']
+F_47 = SPECS['provider']['kind']
+F_48 = SPECS['provider']['sector']
+F_49 = SPECS['provider']['city']
+F_50 = SPECS['provider']['province']
+F_51 = SPECS['provider']['technical_director']
+F_52 = SPECS['provider']['contract']
+F_53 = SPECS['provider']['equipment']
+F_54 = SPECS['provider']['accreditation']
+F_55 = SPECS['provider']['deprivation_grade']
+F_56 = SPECS['provider.technical_director']['absences']
+C_57 = model.ProviderTechnicalDirector
+K_58 = frozenset(['council_no', 'name', 'specialty'])
+F_59 = SPECS['provider.technical_director']['council_no']
+F_60 = SPECS['provider.technical_director']['name']
+F_61 = SPECS['provider.technical_director']['specialty']
+F_62 = SPECS['provider.technical_director.absences']['from']
+F_63 = SPECS['provider.technical_director.absences']['to']
+C_64 = model.ProviderTechnicalDirectorAbsence
+F_65 = SPECS['provider.contract']['services']
+F_66 = SPECS['provider.contract']['cumulative_delivery']
+C_67 = model.ProviderContract
+K_68 = frozenset(['from', 'rural', 'suspensions', 'to'])
+F_69 = SPECS['provider.contract']['from']
+F_70 = SPECS['provider.contract']['to']
+F_71 = SPECS['provider.contract']['rural']
+F_72 = SPECS['provider.contract']['suspensions']
+C_73 = model.ProviderContractSuspension
+K_74 = frozenset(['from', 'to'])
+F_75 = SPECS['provider.contract.suspensions']['from']
+F_76 = SPECS['provider.contract.suspensions']['to']
+F_77 = SPECS['provider.licence']['to']
+F_78 = SPECS['provider.licence']['services']
+C_79 = model.ProviderLicence
+F_80 = SPECS['provider.accreditation']['history']
+C_81 = model.ProviderAccreditation
+K_82 = frozenset(['hospital', 'wards'])
+F_83 = SPECS['provider.accreditation']['hospital']
+F_84 = SPECS['provider.accreditation']['wards']
+F_85 = SPECS['provider.accreditation.history']['grade']
+F_86 = SPECS['provider.accreditation.history']['from']
+F_87 = SPECS['provider.accreditation.history']['to']
+C_88 = model.ProviderAccreditationHistory
+F_89 = SPECS['provider.icu']['beds']
+F_90 = SPECS['provider.icu']['in_house_physician']
+F_91 = SPECS['provider.icu']['in_house_physicians']
+F_92 = SPECS['provider.icu']['technical_manager']
+C_93 = model.ProviderIcu
+F_94 = SPECS['prescription']['declared']
+F_95 = SPECS['prescription']['purpose']
+F_96 = SPECS['prescription']['setting']
+F_97 = SPECS['prescription']['ward']
+F_98 = SPECS['prescription']['sessions_ordered']
+F_99 = SPECS['prescription']['treatment_plan_by']
+F_100 = SPECS['prescription']['place_of_service']
+F_101 = SPECS['prescription']['performer']
+F_102 = SPECS['prescription']['pregnancy']
+F_103 = SPECS['prescription']['course']
+C_104 = model.Prescription
+K_105 = frozenset(['approval', 'attachments', 'diagnosis', 'insured', 'items', 'paper', 'prescribed_on', 'prescriber', 'referral', 'seq', 'served_on', 'sheet', 'tracking_code'])
+F_106 = SPECS['prescription']['seq']
+F_107 = SPECS['prescription']['insured']
+F_108 = SPECS['prescription']['prescriber']
+F_109 = SPECS['prescription']['prescribed_on']
+F_110 = SPECS['prescription']['served_on']
+F_111 = SPECS['prescription']['diagnosis']
+F_112 = SPECS['prescription']['sheet']
+F_113 = SPECS['prescription']['paper']
+F_114 = SPECS['prescription']['referral']
+F_115 = SPECS['prescription']['tracking_code']
+F_116 = SPECS['prescription']['approval']
+F_117 = SPECS['prescription']['attachments']
+F_118 = SPECS['prescription']['items']
+F_119 = SPECS['prescription.pregnancy']['weeks']
+F_120 = SPECS['prescription.pregnancy']['fetuses']
+C_121 = model.PrescriptionPregnancy
+F_122 = SPECS['paper']['provider_stamp_code']
+F_123 = SPECS['paper']['physio_diagnosis']
+F_124 = SPECS['paper']['card_copy_photo']
+F_125 = SPECS['paper']['assistant_signed_operation_note']
+F_126 = SPECS['paper']['assistant_signed_or_sheet']
+C_127 = model.Paper
+K_128 = frozenset(['admission_stamp', 'center_stamp', 'council_stamp', 'director_signed', 'emergency_stamp', 'erasure', 'handwritings', 'provider_stamp', 'signature'])
+F_129 = SPECS['paper']['signature']
+F_130 = SPECS['paper']['council_stamp']
+F_131 = SPECS['paper']['erasure']
+F_132 = SPECS['paper']['handwritings']
+F_133 = SPECS['paper']['provider_stamp']
+F_134 = SPECS['paper']['director_signed']
+F_135 = SPECS['paper']['center_stamp']
+F_136 = SPECS['paper']['emergency_stamp']
+F_137 = SPECS['paper']['admission_stamp']
+F_138 = SPECS['insured']['insurer']
+F_139 = SPECS['insured']['registered_conditions']
+F_140 = SPECS['insured']['conditions']
+F_141 = SPECS['insured']['menopausal']
+F_142 = SPECS['insured']['menopause_age']
+F_143 = SPECS['insured']['bmi']
+F_144 = SPECS['insured']['osteoporosis_treatment_start']
+F_145 = SPECS['insured']['transplant_on']
+F_146 = SPECS['insured']['on_mother_booklet']
+C_147 = model.Insured
+K_148 = frozenset(['birth_date', 'fund', 'insurance_no', 'name', 'national_id', 'referral_required', 'sex', 'special_patient'])
+F_149 = SPECS['insured']['national_id']
+F_150 = SPECS['insured']['name']
+F_151 = SPECS['insured']['sex']
+F_152 = SPECS['insured']['birth_date']
+F_153 = SPECS['insured']['insurance_no']
+F_154 = SPECS['insured']['fund']
+F_155 = SPECS['insured']['referral_required']
+F_156 = SPECS['insured']['special_patient']
+F_157 = SPECS['prescriber']['national_id']
+F_158 = SPECS['prescriber']['fellowship']
+F_159 = SPECS['prescriber']['certifications']
+F_160 = SPECS['prescriber']['degree']
+F_161 = SPECS['prescriber']['sector']
+F_162 = SPECS['prescriber']['center_code']
+F_163 = SPECS['prescriber']['emergency_duty']
+F_164 = SPECS['prescriber']['present']
+C_165 = model.Person
+K_166 = frozenset(['council_no', 'full_time_faculty', 'name', 'resident_year', 'role', 'specialty'])
+F_167 = SPECS['prescriber']['council_no']
+F_168 = SPECS['prescriber']['name']
+F_169 = SPECS['prescriber']['specialty']
+F_170 = SPECS['prescriber']['role']
+F_171 = SPECS['prescriber']['resident_year']
+F_172 = SPECS['prescriber']['full_time_faculty']
+F_173 = SPECS['referral']['code']
+F_174 = SPECS['referral']['from_specialty']
+C_175 = model.Referral
+K_176 = frozenset(['from_council_no', 'names_provider'])
+F_177 = SPECS['referral']['from_council_no']
+F_178 = SPECS['referral']['names_provider']
+C_179 = model.Approval
+K_180 = frozenset(['by', 'kind', 'on', 'ref'])
+F_181 = SPECS['approval']['by']
+F_182 = SPECS['approval']['on']
+F_183 = SPECS['approval']['kind']
+F_184 = SPECS['approval']['ref']
+F_185 = SPECS['item']['served_on']
+F_186 = SPECS['item']['attachments']
+F_187 = SPECS['item']['modifiers']
+F_188 = SPECS['item']['performer']
+C_189 = model.Item
+K_190 = frozenset(['code', 'description', 'details', 'line', 'qty', 'requested'])
+F_191 = SPECS['item']['line']
+F_192 = SPECS['item']['code']
+F_193 = SPECS['item']['description']
+F_194 = SPECS['item']['qty']
+F_195 = SPECS['item']['requested']
+F_196 = SPECS['item']['details']
+C_197 = model.ItemRequested
+K_198 = frozenset(['insured', 'org', 'total'])
+F_199 = SPECS['item.requested']['total']
+F_200 = SPECS['item.requested']['insured']
+F_201 = SPECS['item.requested']['org']
+F_202 = SPECS['details']['tooth']
+F_203 = SPECS['details']['teeth']
+F_204 = SPECS['details']['jaw']
+F_205 = SPECS['details']['table2_row']
+F_206 = SPECS['details']['film_type']
+F_207 = SPECS['details']['region']
+F_208 = SPECS['details']['regions']
+F_209 = SPECS['details']['region_count']
+F_210 = SPECS['details']['laterality']
+F_211 = SPECS['details']['vertebrae']
+F_212 = SPECS['details']['limbs']
+F_213 = SPECS['details']['sessions']
+F_214 = SPECS['details']['films']
+F_215 = SPECS['details']['technique']
+F_216 = SPECS['details']['portable']
+F_217 = SPECS['details']['contrast']
+F_218 = SPECS['details']['contrast_route']
+F_219 = SPECS['details']['spiral']
+F_220 = SPECS['details']['phase']
+F_221 = SPECS['details']['phases']
+F_222 = SPECS['details']['separate_report']
+F_223 = SPECS['details']['ct_simulator']
+F_224 = SPECS['details']['ordered_by_specialty']
+F_225 = SPECS['details']['spect']
+F_226 = SPECS['details']['spect_prescribed']
+F_227 = SPECS['details']['spect_in_report']
+F_228 = SPECS['details']['isotope']
+F_229 = SPECS['details']['energy_group']
+F_230 = SPECS['details']['energy_mv']
+F_231 = SPECS['details']['fields']
+F_232 = SPECS['details']['complex_field']
+F_233 = SPECS['details']['gantry_angles']
+F_234 = SPECS['details']['beam_shaping']
+F_235 = SPECS['details']['machine']
+F_236 = SPECS['details']['session']
+F_237 = SPECS['details']['supervisor_confirmed']
+F_238 = SPECS['details']['test']
+F_239 = SPECS['details']['agent']
+F_240 = SPECS['details']['sample']
+F_241 = SPECS['details']['analyte']
+F_242 = SPECS['details']['method']
+F_243 = SPECS['details']['prescribed_method']
+F_244 = SPECS['details']['primers']
+F_245 = SPECS['details']['probes']
+F_246 = SPECS['details']['ihc_score']
+F_247 = SPECS['details']['banding']
+F_248 = SPECS['details']['markers_requested']
+F_249 = SPECS['details']['markers_reported']
+F_250 = SPECS['details']['in_report']
+F_251 = SPECS['details']['tg_mg_dl']
+F_252 = SPECS['details']['prescribed_as']
+F_253 = SPECS['details']['indication']
+F_254 = SPECS['details']['new_indication']
+F_255 = SPECS['details']['purpose']
+F_256 = SPECS['details']['related_drug']
+F_257 = SPECS['details']['category']
+F_258 = SPECS['details']['service']
+F_259 = SPECS['details']['code_on_paper']
+F_260 = SPECS['details']['modalities']
+F_261 = SPECS['details']['modalities_by_region']
+F_262 = SPECS['details']['technology']
+F_263 = SPECS['details']['specimen_to_pathology']
+F_264 = SPECS['details']['lesion_size_cm']
+F_265 = SPECS['details']['wound']
+F_266 = SPECS['details']['suspected']
+F_267 = SPECS['details']['reduction']
+F_268 = SPECS['details']['implant']
+F_269 = SPECS['details']['retromolar_trigone_removed']
+F_270 = SPECS['details']['stone_site']
+F_271 = SPECS['details']['stone_id']
+F_272 = SPECS['details']['vessel']
+F_273 = SPECS['details']['stents']
+F_274 = SPECS['details']['valve']
+F_275 = SPECS['details']['complication']
+C_276 = model.Details
+F_277 = SPECS['course']['id']
+F_278 = SPECS['course']['modality']
+F_279 = SPECS['course']['machine']
+F_280 = SPECS['course']['technique']
+F_281 = SPECS['course']['start']
+F_282 = SPECS['course']['sessions']
+F_283 = SPECS['course']['regions']
+F_284 = SPECS['course']['stopped_early']
+F_285 = SPECS['course']['portal_images']
+F_286 = SPECS['course']['fields']
+C_287 = model.Course
+F_288 = SPECS['course.fields']['energy_mv']
+F_289 = SPECS['course.fields']['complex_field']
+F_290 = SPECS['course.fields']['per_session']
+F_291 = SPECS['course.fields']['sessions']
+C_292 = model.CourseField
+F_293 = SPECS['bill']['arrived_at']
+F_294 = SPECS['bill']['discharge_order_on']
+F_295 = SPECS['bill']['inpatient_file']
+F_296 = SPECS['bill']['injury']
+F_297 = SPECS['bill']['burn']
+F_298 = SPECS['bill']['delivery']
+F_299 = SPECS['bill']['delivery_place']
+F_300 = SPECS['bill']['mother_illness']
+F_301 = SPECS['bill']['needs_special_ward']
+F_302 = SPECS['bill']['psychiatric_status']
+F_303 = SPECS['bill']['full_time_faculty']
+F_304 = SPECS['bill']['approval']
+F_305 = SPECS['bill']['declared']
+F_306 = SPECS['bill']['paper']
+F_307 = SPECS['bill']['pain_management']
+C_308 = model.Bill
+K_309 = frozenset(['accident', 'admission_order', 'admitted_at', 'anesthesia', 'attachments', 'consultations', 'discharge', 'discharged_at', 'emergency', 'global_package', 'headings', 'insured', 'leave_days', 'procedures', 'seq', 'stays', 'visits'])
+F_310 = SPECS['bill']['seq']
+F_311 = SPECS['bill']['insured']
+F_312 = SPECS['bill']['admission_order']
+F_313 = SPECS['bill']['admitted_at']
+F_314 = SPECS['bill']['discharged_at']
+F_315 = SPECS['bill']['discharge']
+F_316 = SPECS['bill']['leave_days']
+F_317 = SPECS['bill']['emergency']
+F_318 = SPECS['bill']['global_package']
+F_319 = SPECS['bill']['accident']
+F_320 = SPECS['bill']['stays']
+F_321 = SPECS['bill']['visits']
+F_322 = SPECS['bill']['consultations']
+F_323 = SPECS['bill']['procedures']
+F_324 = SPECS['bill']['anesthesia']
+F_325 = SPECS['bill']['headings']
+F_326 = SPECS['bill']['attachments']
+F_327 = SPECS['admission_order']['purpose']
+C_328 = model.AdmissionOrder
+K_329 = frozenset(['diagnosis', 'on', 'prescriber', 'sheet'])
+F_330 = SPECS['admission_order']['prescriber']
+F_331 = SPECS['admission_order']['diagnosis']
+F_332 = SPECS['admission_order']['on']
+F_333 = SPECS['admission_order']['sheet']
+F_334 = SPECS['stay']['patient']
+F_335 = SPECS['stay']['vip']
+F_336 = SPECS['stay']['monitoring']
+F_337 = SPECS['stay']['isolation_indication']
+F_338 = SPECS['stay']['physician_request']
+C_339 = model.Stay
+K_340 = frozenset(['beds', 'from', 'to', 'ward'])
+F_341 = SPECS['stay']['ward']
+F_342 = SPECS['stay']['beds']
+F_343 = SPECS['stay']['from']
+F_344 = SPECS['stay']['to']
+F_345 = SPECS['visit']['at']
+F_346 = SPECS['visit']['triage']
+F_347 = SPECS['visit']['documented']
+C_348 = model.Visit
+K_349 = frozenset(['kind', 'on', 'prescriber'])
+F_350 = SPECS['visit']['on']
+F_351 = SPECS['visit']['prescriber']
+F_352 = SPECS['visit']['kind']
+F_353 = SPECS['consultation']['code']
+F_354 = SPECS['consultation']['request_in_file']
+F_355 = SPECS['consultation']['bedside']
+F_356 = SPECS['consultation']['works_in_hospital_clinics']
+C_357 = model.Consultation
+K_358 = frozenset(['answered', 'invited', 'on', 'prescriber', 'requested_by_specialist'])
+F_359 = SPECS['consultation']['on']
+F_360 = SPECS['consultation']['prescriber']
+F_361 = SPECS['consultation']['requested_by_specialist']
+F_362 = SPECS['consultation']['answered']
+F_363 = SPECS['consultation']['invited']
+F_364 = SPECS['procedure']['description']
+F_365 = SPECS['procedure']['qty']
+F_366 = SPECS['procedure']['requested']
+F_367 = SPECS['procedure']['performer']
+F_368 = SPECS['procedure']['standby']
+F_369 = SPECS['procedure']['place']
+F_370 = SPECS['procedure']['ward']
+F_371 = SPECS['procedure']['surgery_start']
+F_372 = SPECS['procedure']['surgery_end']
+F_373 = SPECS['procedure']['approval']
+F_374 = SPECS['procedure']['attachments']
+F_375 = SPECS['procedure']['global_package']
+F_376 = SPECS['procedure']['details']
+C_377 = model.Procedure
+K_378 = frozenset(['assistant', 'bilateral', 'code', 'foot', 'incision', 'modifiers', 'on', 'session', 'surgeon'])
+F_379 = SPECS['procedure']['code']
+F_380 = SPECS['procedure']['on']
+F_381 = SPECS['procedure']['session']
+F_382 = SPECS['procedure']['incision']
+F_383 = SPECS['procedure']['bilateral']
+F_384 = SPECS['procedure']['foot']
+F_385 = SPECS['procedure']['modifiers']
+F_386 = SPECS['procedure']['surgeon']
+F_387 = SPECS['procedure']['assistant']
+F_388 = SPECS['procedure.standby']['cardiac_surgeon']
+F_389 = SPECS['procedure.standby']['anesthesiologist']
+C_390 = model.ProcedureStandby
+F_391 = SPECS['anesthesia']['risk_factors']
+F_392 = SPECS['anesthesia']['recovery_in']
+F_393 = SPECS['anesthesia']['recovery_out']
+F_394 = SPECS['anesthesia']['performed_by']
+F_395 = SPECS['anesthesia']['ordered_by']
+F_396 = SPECS['anesthesia']['position']
+F_397 = SPECS['anesthesia']['remote_from_site']
+F_398 = SPECS['anesthesia']['emergency_reason']
+F_399 = SPECS['anesthesia']['extracorporeal_pump']
+F_400 = SPECS['anesthesia']['lowest_temperature_c']
+F_401 = SPECS['anesthesia']['controlled_hypotension']
+F_402 = SPECS['anesthesia']['block']
+C_403 = model.Anesthesia
+K_404 = frozenset(['anesthesiologist', 'asa', 'end', 'method', 'modifiers', 'recovery_minutes', 'session', 'start', 'surgery_end', 'surgery_start', 'to_icu'])
+F_405 = SPECS['anesthesia']['session']
+F_406 = SPECS['anesthesia']['start']
+F_407 = SPECS['anesthesia']['end']
+F_408 = SPECS['anesthesia']['surgery_start']
+F_409 = SPECS['anesthesia']['surgery_end']
+F_410 = SPECS['anesthesia']['method']
+F_411 = SPECS['anesthesia']['asa']
+F_412 = SPECS['anesthesia']['modifiers']
+F_413 = SPECS['anesthesia']['recovery_minutes']
+F_414 = SPECS['anesthesia']['to_icu']
+F_415 = SPECS['anesthesia']['anesthesiologist']
+F_416 = SPECS['pain_management']['on']
+F_417 = SPECS['pain_management']['route']
+F_418 = SPECS['pain_management']['mode']
+F_419 = SPECS['pain_management']['by']
+F_420 = SPECS['pain_management']['units_claimed']
+C_421 = model.PainManagement
+C_422 = model.Headings
+K_423 = frozenset(['anesthesia', 'assistant_surgeon', 'consultations', 'drugs', 'hoteling', 'imaging', 'lab', 'nursing', 'operating_room', 'other', 'physiotherapy', 'supplies', 'surgeon', 'visits'])
+F_424 = SPECS['headings']['hoteling']
+F_425 = SPECS['headings']['nursing']
+F_426 = SPECS['headings']['visits']
+F_427 = SPECS['headings']['consultations']
+F_428 = SPECS['headings']['surgeon']
+F_429 = SPECS['headings']['assistant_surgeon']
+F_430 = SPECS['headings']['anesthesia']
+F_431 = SPECS['headings']['operating_room']
+F_432 = SPECS['headings']['drugs']
+F_433 = SPECS['headings']['supplies']
+F_434 = SPECS['headings']['lab']
+F_435 = SPECS['headings']['imaging']
+F_436 = SPECS['headings']['physiotherapy']
+F_437 = SPECS['headings']['other']
+C_438 = model.Heading
+K_439 = frozenset(['lines', 'requested'])
+F_440 = SPECS['heading']['requested']
+F_441 = SPECS['heading']['lines']
+F_442 = SPECS['line']['service']
+F_443 = SPECS['line']['on']
+F_444 = SPECS['line']['draw_time']
+F_445 = SPECS['line']['requested']
+F_446 = SPECS['line']['ordered_by']
+F_447 = SPECS['line']['performed_by']
+F_448 = SPECS['line']['physician_present']
+F_449 = SPECS['line']['report']
+F_450 = SPECS['line']['report_signed']
+F_451 = SPECS['line']['results']
+F_452 = SPECS['line']['list']
+F_453 = SPECS['line']['ward']
+F_454 = SPECS['line']['place']
+F_455 = SPECS['line']['session']
+F_456 = SPECS['line']['modifiers']
+F_457 = SPECS['line']['category']
+F_458 = SPECS['line']['prosthesis']
+F_459 = SPECS['line']['in_operation_note']
+F_460 = SPECS['line']['sticker']
+F_461 = SPECS['line']['invoice']
+F_462 = SPECS['line']['invoice_ref']
+F_463 = SPECS['line']['hours']
+F_464 = SPECS['line']['pump']
+F_465 = SPECS['line']['refill']
+F_466 = SPECS['line']['drug']
+F_467 = SPECS['line']['leads']
+F_468 = SPECS['line']['nights']
+F_469 = SPECS['line']['physician_assessment']
+C_470 = model.Line
+K_471 = frozenset(['code', 'irc', 'name', 'ordered', 'qty', 'unit_price'])
+F_472 = SPECS['line']['code']
+F_473 = SPECS['line']['name']
+F_474 = SPECS['line']['irc']
+F_475 = SPECS['line']['qty']
+F_476 = SPECS['line']['unit_price']
+F_477 = SPECS['line']['ordered']
+F_478 = SPECS['global_package']['name_fa']
+F_479 = SPECS['global_package']['code']
+F_480 = SPECS['global_package']['grade']
+F_481 = SPECS['global_package']['requested']
+F_482 = SPECS['global_package']['modifiers']
+F_483 = SPECS['global_package']['modifier_requested']
+F_484 = SPECS['global_package']['full_time_addition_requested']
+C_485 = model.GlobalPackage
+K_486 = frozenset(['name'])
+F_487 = SPECS['global_package']['name']
+F_488 = SPECS['accident']['first_discharged_on']
+F_489 = SPECS['accident']['employer_liable']
+C_490 = model.Accident
+K_491 = frozenset(['kind', 'on'])
+F_492 = SPECS['accident']['kind']
+F_493 = SPECS['accident']['on']
+F_494 = SPECS['injury']['cause']
+F_495 = SPECS['injury']['assailant']
+F_496 = SPECS['injury']['judicial_confirmation']
+C_497 = model.Injury
+F_498 = SPECS['injury.assailant']['relation']
+F_499 = SPECS['injury.assailant']['identity']
+F_500 = SPECS['injury.assailant']['fled']
+F_501 = SPECS['injury.assailant']['mental_disorder']
+C_502 = model.InjuryAssailant
+F_503 = SPECS['burn']['regions']
+F_504 = SPECS['burn']['tbsa_declared']
+F_505 = SPECS['burn']['area_cm2']
+C_506 = model.Burn
+F_507 = SPECS['burn.regions']['region']
+F_508 = SPECS['burn.regions']['side']
+C_509 = model.BurnRegion
+C_510 = model.Declared
+K_511 = frozenset(['count', 'insured_share', 'org_share', 'total'])
+F_512 = SPECS['declared']['count']
+F_513 = SPECS['declared']['total']
+F_514 = SPECS['declared']['insured_share']
+F_515 = SPECS['declared']['org_share']
 
 
 def t_claim_batch(d):
@@ -537,59 +537,7 @@ def t_claim_batch(d):
     if v is None:
         o.batch = None if 'batch' in d else A
     else:
-        d1 = v
-        o1 = NEW(C_4)
-        g1 = d1.get
-        v1 = g1('id')
-        if v1 is None:
-            o1.id = None if 'id' in d1 else A
-        else:
-            o1.id = v1
-        v1 = g1('period')
-        if v1 is None:
-            o1.period = None if 'period' in d1 else A
-        else:
-            o1.period = MONTHS.get(v1) or TM(v1)
-        v1 = g1('fund')
-        if v1 is None:
-            o1.fund = None if 'fund' in d1 else A
-        else:
-            o1.fund = v1
-        v1 = g1('submitted_on')
-        if v1 is None:
-            o1.submitted_on = None if 'submitted_on' in d1 else A
-        else:
-            o1.submitted_on = DATES.get(v1) or TD(v1)
-        v1 = g1('provider')
-        if v1 is None:
-            o1.provider = None if 'provider' in d1 else A
-        else:
-            o1.provider = t_provider(v1)
-        v1 = g1('declared')
-        if v1 is None:
-            o1.declared = None if 'declared' in d1 else A
-        else:
-            o1.declared = t_declared(v1)
-        o1.service_type = A
-        o1.faculty = A
-        o1.periods = A
-        o1.efile_submitted_on = A
-        o1.invoices = A
-        o1.objection = A
-        if not d1.keys() <= K_5:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_5:
-                    continue
-                h1 = RARE_batch.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.batch = o1
+        o.batch = t_batch(v)
     v = g('prescriptions')
     if v is None:
         o.prescriptions = None if 'prescriptions' in d else []
@@ -626,40 +574,16 @@ def h_batch__periods(o, v):
     o.periods = None if v is None else [MONTHS.get(e) or TM(e) for e in v]
 
 def h_batch__efile_submitted_on(o, v):
-    o.efile_submitted_on = None if v is None else TMAP(F_17, v)
+    o.efile_submitted_on = None if v is None else TMAP(F_9, v)
 
 def h_batch__invoices(o, v):
     o.invoices = None if v is None else [t_batch__invoices(e) for e in v]
 
 def h_batch__objection(o, v):
-    if v is None:
-        o.objection = None
-    else:
-        d1 = v
-        o1 = NEW(C_20)
-        o1.kind = A
-        o1.report_received_on = A
-        o1.filed_on = A
-        o1.previous_expired_on = A
-        o1.new_certificate_submitted_on = A
-        o1.months = A
-        if not d1.keys() <= K_21:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_21:
-                    continue
-                h1 = RARE_batch__objection.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.objection = o1
+    o.objection = None if v is None else t_batch__objection(v)
 
 def t_batch(d):
-    o = NEW(C_4)
+    o = NEW(C_12)
     g = d.get
     v = g('id')
     if v is None:
@@ -685,140 +609,22 @@ def t_batch(d):
     if v is None:
         o.provider = None if 'provider' in d else A
     else:
-        d1 = v
-        o1 = NEW(C_22)
-        g1 = d1.get
-        v1 = g1('code')
-        if v1 is None:
-            o1.code = None if 'code' in d1 else A
-        else:
-            o1.code = v1
-        v1 = g1('name')
-        if v1 is None:
-            o1.name = None if 'name' in d1 else A
-        else:
-            o1.name = v1
-        v1 = g1('kind')
-        if v1 is None:
-            o1.kind = None if 'kind' in d1 else A
-        else:
-            o1.kind = v1
-        v1 = g1('sector')
-        if v1 is None:
-            o1.sector = None if 'sector' in d1 else A
-        else:
-            o1.sector = v1
-        v1 = g1('city')
-        if v1 is None:
-            o1.city = None if 'city' in d1 else A
-        else:
-            o1.city = v1
-        v1 = g1('province')
-        if v1 is None:
-            o1.province = None if 'province' in d1 else A
-        else:
-            o1.province = v1
-        v1 = g1('technical_director')
-        if v1 is None:
-            o1.technical_director = None if 'technical_director' in d1 else A
-        else:
-            o1.technical_director = t_provider__technical_director(v1)
-        v1 = g1('contract')
-        if v1 is None:
-            o1.contract = None if 'contract' in d1 else A
-        else:
-            o1.contract = t_provider__contract(v1)
-        v1 = g1('equipment')
-        if v1 is None:
-            o1.equipment = None if 'equipment' in d1 else A
-        else:
-            o1.equipment = v1[:]
-        v1 = g1('accreditation')
-        if v1 is None:
-            o1.accreditation = None if 'accreditation' in d1 else A
-        else:
-            o1.accreditation = t_provider__accreditation(v1)
-        v1 = g1('deprivation_grade')
-        if v1 is None:
-            o1.deprivation_grade = None if 'deprivation_grade' in d1 else A
-        else:
-            o1.deprivation_grade = v1
-        o1.hospital_based = A
-        o1.center_code = A
-        o1.teaching = A
-        o1.licence = A
-        o1.linac_max_energy_mv = A
-        o1.opened_on = A
-        o1.approved_wards = A
-        o1.icu = A
-        o1.specialties_on_staff = A
-        o1.departments = A
-        o1.recovery_standard = A
-        if not d1.keys() <= K_23:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_23:
-                    continue
-                h1 = RARE_provider.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.provider = o1
+        o.provider = t_provider(v)
     v = g('declared')
     if v is None:
         o.declared = None if 'declared' in d else A
     else:
-        d1 = v
-        o1 = NEW(C_35)
-        g1 = d1.get
-        v1 = g1('count')
-        if v1 is None:
-            o1.count = None if 'count' in d1 else A
-        else:
-            o1.count = v1
-        v1 = g1('total')
-        if v1 is None:
-            o1.total = None if 'total' in d1 else A
-        else:
-            o1.total = v1
-        v1 = g1('insured_share')
-        if v1 is None:
-            o1.insured_share = None if 'insured_share' in d1 else A
-        else:
-            o1.insured_share = v1
-        v1 = g1('org_share')
-        if v1 is None:
-            o1.org_share = None if 'org_share' in d1 else A
-        else:
-            o1.org_share = v1
-        if not d1.keys() <= K_36:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_36:
-                    continue
-                h1 = RARE_declared.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.declared = o1
+        o.declared = t_declared(v)
     o.service_type = A
     o.faculty = A
     o.periods = A
     o.efile_submitted_on = A
     o.invoices = A
     o.objection = A
-    if not d.keys() <= K_5:
+    if not d.keys() <= K_13:
         ex = {}
         for k, v in d.items():
-            if k in K_5:
+            if k in K_13:
                 continue
             h = RARE_batch.get(k)
             if h is None:
@@ -841,14 +647,14 @@ def h_batch__invoices__items(o, v):
     o.items = None if v is None else v[:]
 
 def t_batch__invoices(d):
-    o = NEW(C_44)
+    o = NEW(C_23)
     o.ref = A
     o.certified_copy = A
     o.items = A
-    if not d.keys() <= K_21:
+    if not d.keys() <= K_24:
         ex = {}
         for k, v in d.items():
-            if k in K_21:
+            if k in K_24:
                 continue
             h = RARE_batch__invoices.get(k)
             if h is None:
@@ -880,17 +686,17 @@ def h_batch__objection__months(o, v):
     o.months = None if v is None else [MONTHS.get(e) or TM(e) for e in v]
 
 def t_batch__objection(d):
-    o = NEW(C_20)
+    o = NEW(C_31)
     o.kind = A
     o.report_received_on = A
     o.filed_on = A
     o.previous_expired_on = A
     o.new_certificate_submitted_on = A
     o.months = A
-    if not d.keys() <= K_21:
+    if not d.keys() <= K_24:
         ex = {}
         for k, v in d.items():
-            if k in K_21:
+            if k in K_24:
                 continue
             h = RARE_batch__objection.get(k)
             if h is None:
@@ -913,27 +719,7 @@ def h_provider__teaching(o, v):
     o.teaching = v
 
 def h_provider__licence(o, v):
-    if v is None:
-        o.licence = None
-    else:
-        d1 = v
-        o1 = NEW(C_55)
-        o1.to = A
-        o1.services = A
-        if not d1.keys() <= K_21:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_21:
-                    continue
-                h1 = RARE_provider__licence.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.licence = o1
+    o.licence = None if v is None else t_provider__licence(v)
 
 def h_provider__linac_max_energy_mv(o, v):
     o.linac_max_energy_mv = v
@@ -945,29 +731,7 @@ def h_provider__approved_wards(o, v):
     o.approved_wards = None if v is None else v[:]
 
 def h_provider__icu(o, v):
-    if v is None:
-        o.icu = None
-    else:
-        d1 = v
-        o1 = NEW(C_60)
-        o1.beds = A
-        o1.in_house_physician = A
-        o1.in_house_physicians = A
-        o1.technical_manager = A
-        if not d1.keys() <= K_21:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_21:
-                    continue
-                h1 = RARE_provider__icu.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.icu = o1
+    o.icu = None if v is None else t_provider__icu(v)
 
 def h_provider__specialties_on_staff(o, v):
     o.specialties_on_staff = None if v is None else v[:]
@@ -979,7 +743,7 @@ def h_provider__recovery_standard(o, v):
     o.recovery_standard = v
 
 def t_provider(d):
-    o = NEW(C_22)
+    o = NEW(C_43)
     g = d.get
     v = g('code')
     if v is None:
@@ -1015,82 +779,12 @@ def t_provider(d):
     if v is None:
         o.technical_director = None if 'technical_director' in d else A
     else:
-        d1 = v
-        o1 = NEW(C_64)
-        g1 = d1.get
-        v1 = g1('council_no')
-        if v1 is None:
-            o1.council_no = None if 'council_no' in d1 else A
-        else:
-            o1.council_no = v1
-        v1 = g1('name')
-        if v1 is None:
-            o1.name = None if 'name' in d1 else A
-        else:
-            o1.name = v1
-        v1 = g1('specialty')
-        if v1 is None:
-            o1.specialty = None if 'specialty' in d1 else A
-        else:
-            o1.specialty = v1
-        o1.absences = A
-        if not d1.keys() <= K_65:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_65:
-                    continue
-                h1 = RARE_provider__technical_director.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.technical_director = o1
+        o.technical_director = t_provider__technical_director(v)
     v = g('contract')
     if v is None:
         o.contract = None if 'contract' in d else A
     else:
-        d1 = v
-        o1 = NEW(C_69)
-        g1 = d1.get
-        v1 = g1('from')
-        if v1 is None:
-            o1.from_ = None if 'from' in d1 else A
-        else:
-            o1.from_ = DATES.get(v1) or TD(v1)
-        v1 = g1('to')
-        if v1 is None:
-            o1.to = None if 'to' in d1 else A
-        else:
-            o1.to = DATES.get(v1) or TD(v1)
-        v1 = g1('rural')
-        if v1 is None:
-            o1.rural = None if 'rural' in d1 else A
-        else:
-            o1.rural = v1
-        v1 = g1('suspensions')
-        if v1 is None:
-            o1.suspensions = None if 'suspensions' in d1 else A
-        else:
-            o1.suspensions = [t_provider__contract__suspensions(e1) for e1 in v1]
-        o1.services = A
-        o1.cumulative_delivery = A
-        if not d1.keys() <= K_70:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_70:
-                    continue
-                h1 = RARE_provider__contract.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.contract = o1
+        o.contract = t_provider__contract(v)
     v = g('equipment')
     if v is None:
         o.equipment = None if 'equipment' in d else A
@@ -1100,34 +794,7 @@ def t_provider(d):
     if v is None:
         o.accreditation = None if 'accreditation' in d else A
     else:
-        d1 = v
-        o1 = NEW(C_75)
-        g1 = d1.get
-        v1 = g1('hospital')
-        if v1 is None:
-            o1.hospital = None if 'hospital' in d1 else A
-        else:
-            o1.hospital = v1
-        v1 = g1('wards')
-        if v1 is None:
-            o1.wards = None if 'wards' in d1 else A
-        else:
-            o1.wards = TMAP(F_78, v1)
-        o1.history = A
-        if not d1.keys() <= K_76:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_76:
-                    continue
-                h1 = RARE_provider__accreditation.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.accreditation = o1
+        o.accreditation = t_provider__accreditation(v)
     v = g('deprivation_grade')
     if v is None:
         o.deprivation_grade = None if 'deprivation_grade' in d else A
@@ -1144,10 +811,10 @@ def t_provider(d):
     o.specialties_on_staff = A
     o.departments = A
     o.recovery_standard = A
-    if not d.keys() <= K_23:
+    if not d.keys() <= K_44:
         ex = {}
         for k, v in d.items():
-            if k in K_23:
+            if k in K_44:
                 continue
             h = RARE_provider.get(k)
             if h is None:
@@ -1164,7 +831,7 @@ def h_provider__technical_director__absences(o, v):
     o.absences = None if v is None else [t_provider__technical_director__absences(e) for e in v]
 
 def t_provider__technical_director(d):
-    o = NEW(C_64)
+    o = NEW(C_57)
     g = d.get
     v = g('council_no')
     if v is None:
@@ -1182,10 +849,10 @@ def t_provider__technical_director(d):
     else:
         o.specialty = v
     o.absences = A
-    if not d.keys() <= K_65:
+    if not d.keys() <= K_58:
         ex = {}
         for k, v in d.items():
-            if k in K_65:
+            if k in K_58:
                 continue
             h = RARE_provider__technical_director.get(k)
             if h is None:
@@ -1205,13 +872,13 @@ def h_provider__technical_director__absences__to(o, v):
     o.to = None if v is None else DATES.get(v) or TD(v)
 
 def t_provider__technical_director__absences(d):
-    o = NEW(C_82)
+    o = NEW(C_64)
     o.from_ = A
     o.to = A
-    if not d.keys() <= K_21:
+    if not d.keys() <= K_24:
         ex = {}
         for k, v in d.items():
-            if k in K_21:
+            if k in K_24:
                 continue
             h = RARE_provider__technical_director__absences.get(k)
             if h is None:
@@ -1231,7 +898,7 @@ def h_provider__contract__cumulative_delivery(o, v):
     o.cumulative_delivery = v
 
 def t_provider__contract(d):
-    o = NEW(C_69)
+    o = NEW(C_67)
     g = d.get
     v = g('from')
     if v is None:
@@ -1255,10 +922,10 @@ def t_provider__contract(d):
         o.suspensions = [t_provider__contract__suspensions(e) for e in v]
     o.services = A
     o.cumulative_delivery = A
-    if not d.keys() <= K_70:
+    if not d.keys() <= K_68:
         ex = {}
         for k, v in d.items():
-            if k in K_70:
+            if k in K_68:
                 continue
             h = RARE_provider__contract.get(k)
             if h is None:
@@ -1272,7 +939,7 @@ def t_provider__contract(d):
 
 
 def t_provider__contract__suspensions(d):
-    o = NEW(C_85)
+    o = NEW(C_73)
     g = d.get
     v = g('from')
     if v is None:
@@ -1284,10 +951,10 @@ def t_provider__contract__suspensions(d):
         o.to = None if 'to' in d else A
     else:
         o.to = DATES.get(v) or TD(v)
-    if not d.keys() <= K_86:
+    if not d.keys() <= K_74:
         ex = {}
         for k, v in d.items():
-            if k in K_86:
+            if k in K_74:
                 continue
             h = RARE_provider__contract__suspensions.get(k)
             if h is None:
@@ -1307,13 +974,13 @@ def h_provider__licence__services(o, v):
     o.services = None if v is None else v[:]
 
 def t_provider__licence(d):
-    o = NEW(C_55)
+    o = NEW(C_79)
     o.to = A
     o.services = A
-    if not d.keys() <= K_21:
+    if not d.keys() <= K_24:
         ex = {}
         for k, v in d.items():
-            if k in K_21:
+            if k in K_24:
                 continue
             h = RARE_provider__licence.get(k)
             if h is None:
@@ -1330,7 +997,7 @@ def h_provider__accreditation__history(o, v):
     o.history = None if v is None else [t_provider__accreditation__history(e) for e in v]
 
 def t_provider__accreditation(d):
-    o = NEW(C_75)
+    o = NEW(C_81)
     g = d.get
     v = g('hospital')
     if v is None:
@@ -1341,12 +1008,12 @@ def t_provider__accreditation(d):
     if v is None:
         o.wards = None if 'wards' in d else A
     else:
-        o.wards = TMAP(F_78, v)
+        o.wards = TMAP(F_84, v)
     o.history = A
-    if not d.keys() <= K_76:
+    if not d.keys() <= K_82:
         ex = {}
         for k, v in d.items():
-            if k in K_76:
+            if k in K_82:
                 continue
             h = RARE_provider__accreditation.get(k)
             if h is None:
@@ -1369,14 +1036,14 @@ def h_provider__accreditation__history__to(o, v):
     o.to = None if v is None else DATES.get(v) or TD(v)
 
 def t_provider__accreditation__history(d):
-    o = NEW(C_95)
+    o = NEW(C_88)
     o.grade = A
     o.from_ = A
     o.to = A
-    if not d.keys() <= K_21:
+    if not d.keys() <= K_24:
         ex = {}
         for k, v in d.items():
-            if k in K_21:
+            if k in K_24:
                 continue
             h = RARE_provider__accreditation__history.get(k)
             if h is None:
@@ -1402,15 +1069,15 @@ def h_provider__icu__technical_manager(o, v):
     o.technical_manager = v
 
 def t_provider__icu(d):
-    o = NEW(C_60)
+    o = NEW(C_93)
     o.beds = A
     o.in_house_physician = A
     o.in_house_physicians = A
     o.technical_manager = A
-    if not d.keys() <= K_21:
+    if not d.keys() <= K_24:
         ex = {}
         for k, v in d.items():
-            if k in K_21:
+            if k in K_24:
                 continue
             h = RARE_provider__icu.get(k)
             if h is None:
@@ -1424,46 +1091,7 @@ def t_provider__icu(d):
 
 
 def h_prescription__declared(o, v):
-    if v is None:
-        o.declared = None
-    else:
-        d1 = v
-        o1 = NEW(C_35)
-        g1 = d1.get
-        v1 = g1('count')
-        if v1 is None:
-            o1.count = None if 'count' in d1 else A
-        else:
-            o1.count = v1
-        v1 = g1('total')
-        if v1 is None:
-            o1.total = None if 'total' in d1 else A
-        else:
-            o1.total = v1
-        v1 = g1('insured_share')
-        if v1 is None:
-            o1.insured_share = None if 'insured_share' in d1 else A
-        else:
-            o1.insured_share = v1
-        v1 = g1('org_share')
-        if v1 is None:
-            o1.org_share = None if 'org_share' in d1 else A
-        else:
-            o1.org_share = v1
-        if not d1.keys() <= K_36:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_36:
-                    continue
-                h1 = RARE_declared.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.declared = o1
+    o.declared = None if v is None else t_declared(v)
 
 def h_prescription__purpose(o, v):
     o.purpose = v
@@ -1484,121 +1112,16 @@ def h_prescription__place_of_service(o, v):
     o.place_of_service = v
 
 def h_prescription__performer(o, v):
-    if v is None:
-        o.performer = None
-    else:
-        d1 = v
-        o1 = NEW(C_108)
-        g1 = d1.get
-        v1 = g1('council_no')
-        if v1 is None:
-            o1.council_no = None if 'council_no' in d1 else A
-        else:
-            o1.council_no = v1
-        v1 = g1('name')
-        if v1 is None:
-            o1.name = None if 'name' in d1 else A
-        else:
-            o1.name = v1
-        v1 = g1('specialty')
-        if v1 is None:
-            o1.specialty = None if 'specialty' in d1 else A
-        else:
-            o1.specialty = v1
-        v1 = g1('role')
-        if v1 is None:
-            o1.role = None if 'role' in d1 else A
-        else:
-            o1.role = v1
-        v1 = g1('resident_year')
-        if v1 is None:
-            o1.resident_year = None if 'resident_year' in d1 else A
-        else:
-            o1.resident_year = v1
-        v1 = g1('full_time_faculty')
-        if v1 is None:
-            o1.full_time_faculty = None if 'full_time_faculty' in d1 else A
-        else:
-            o1.full_time_faculty = v1
-        o1.national_id = A
-        o1.fellowship = A
-        o1.certifications = A
-        o1.degree = A
-        o1.sector = A
-        o1.center_code = A
-        o1.emergency_duty = A
-        o1.present = A
-        if not d1.keys() <= K_109:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_109:
-                    continue
-                h1 = RARE_prescriber.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.performer = o1
+    o.performer = None if v is None else t_prescriber(v)
 
 def h_prescription__pregnancy(o, v):
-    if v is None:
-        o.pregnancy = None
-    else:
-        d1 = v
-        o1 = NEW(C_117)
-        o1.weeks = A
-        o1.fetuses = A
-        if not d1.keys() <= K_21:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_21:
-                    continue
-                h1 = RARE_prescription__pregnancy.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.pregnancy = o1
+    o.pregnancy = None if v is None else t_prescription__pregnancy(v)
 
 def h_prescription__course(o, v):
-    if v is None:
-        o.course = None
-    else:
-        d1 = v
-        o1 = NEW(C_119)
-        o1.id = A
-        o1.modality = A
-        o1.machine = A
-        o1.technique = A
-        o1.start = A
-        o1.sessions = A
-        o1.regions = A
-        o1.stopped_early = A
-        o1.portal_images = A
-        o1.fields = A
-        if not d1.keys() <= K_21:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_21:
-                    continue
-                h1 = RARE_course.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.course = o1
+    o.course = None if v is None else t_course(v)
 
 def t_prescription(d):
-    o = NEW(C_120)
+    o = NEW(C_104)
     g = d.get
     v = g('seq')
     if v is None:
@@ -1609,131 +1132,12 @@ def t_prescription(d):
     if v is None:
         o.insured = None if 'insured' in d else A
     else:
-        d1 = v
-        o1 = NEW(C_124)
-        g1 = d1.get
-        v1 = g1('national_id')
-        if v1 is None:
-            o1.national_id = None if 'national_id' in d1 else A
-        else:
-            o1.national_id = v1
-        v1 = g1('name')
-        if v1 is None:
-            o1.name = None if 'name' in d1 else A
-        else:
-            o1.name = v1
-        v1 = g1('sex')
-        if v1 is None:
-            o1.sex = None if 'sex' in d1 else A
-        else:
-            o1.sex = v1
-        v1 = g1('birth_date')
-        if v1 is None:
-            o1.birth_date = None if 'birth_date' in d1 else A
-        else:
-            o1.birth_date = DATES.get(v1) or TD(v1)
-        v1 = g1('insurance_no')
-        if v1 is None:
-            o1.insurance_no = None if 'insurance_no' in d1 else A
-        else:
-            o1.insurance_no = v1
-        v1 = g1('fund')
-        if v1 is None:
-            o1.fund = None if 'fund' in d1 else A
-        else:
-            o1.fund = v1
-        v1 = g1('referral_required')
-        if v1 is None:
-            o1.referral_required = None if 'referral_required' in d1 else A
-        else:
-            o1.referral_required = v1
-        v1 = g1('special_patient')
-        if v1 is None:
-            o1.special_patient = None if 'special_patient' in d1 else A
-        else:
-            o1.special_patient = v1
-        o1.insurer = A
-        o1.registered_conditions = A
-        o1.conditions = A
-        o1.menopausal = A
-        o1.menopause_age = A
-        o1.bmi = A
-        o1.osteoporosis_treatment_start = A
-        o1.transplant_on = A
-        o1.on_mother_booklet = A
-        if not d1.keys() <= K_125:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_125:
-                    continue
-                h1 = RARE_insured.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.insured = o1
+        o.insured = t_insured(v)
     v = g('prescriber')
     if v is None:
         o.prescriber = None if 'prescriber' in d else A
     else:
-        d1 = v
-        o1 = NEW(C_108)
-        g1 = d1.get
-        v1 = g1('council_no')
-        if v1 is None:
-            o1.council_no = None if 'council_no' in d1 else A
-        else:
-            o1.council_no = v1
-        v1 = g1('name')
-        if v1 is None:
-            o1.name = None if 'name' in d1 else A
-        else:
-            o1.name = v1
-        v1 = g1('specialty')
-        if v1 is None:
-            o1.specialty = None if 'specialty' in d1 else A
-        else:
-            o1.specialty = v1
-        v1 = g1('role')
-        if v1 is None:
-            o1.role = None if 'role' in d1 else A
-        else:
-            o1.role = v1
-        v1 = g1('resident_year')
-        if v1 is None:
-            o1.resident_year = None if 'resident_year' in d1 else A
-        else:
-            o1.resident_year = v1
-        v1 = g1('full_time_faculty')
-        if v1 is None:
-            o1.full_time_faculty = None if 'full_time_faculty' in d1 else A
-        else:
-            o1.full_time_faculty = v1
-        o1.national_id = A
-        o1.fellowship = A
-        o1.certifications = A
-        o1.degree = A
-        o1.sector = A
-        o1.center_code = A
-        o1.emergency_duty = A
-        o1.present = A
-        if not d1.keys() <= K_109:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_109:
-                    continue
-                h1 = RARE_prescriber.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.prescriber = o1
+        o.prescriber = t_prescriber(v)
     v = g('prescribed_on')
     if v is None:
         o.prescribed_on = None if 'prescribed_on' in d else A
@@ -1758,106 +1162,12 @@ def t_prescription(d):
     if v is None:
         o.paper = None if 'paper' in d else A
     else:
-        d1 = v
-        o1 = NEW(C_140)
-        g1 = d1.get
-        v1 = g1('signature')
-        if v1 is None:
-            o1.signature = None if 'signature' in d1 else A
-        else:
-            o1.signature = v1
-        v1 = g1('council_stamp')
-        if v1 is None:
-            o1.council_stamp = None if 'council_stamp' in d1 else A
-        else:
-            o1.council_stamp = v1
-        v1 = g1('erasure')
-        if v1 is None:
-            o1.erasure = None if 'erasure' in d1 else A
-        else:
-            o1.erasure = v1
-        v1 = g1('handwritings')
-        if v1 is None:
-            o1.handwritings = None if 'handwritings' in d1 else A
-        else:
-            o1.handwritings = v1
-        v1 = g1('provider_stamp')
-        if v1 is None:
-            o1.provider_stamp = None if 'provider_stamp' in d1 else A
-        else:
-            o1.provider_stamp = v1
-        v1 = g1('director_signed')
-        if v1 is None:
-            o1.director_signed = None if 'director_signed' in d1 else A
-        else:
-            o1.director_signed = v1
-        v1 = g1('center_stamp')
-        if v1 is None:
-            o1.center_stamp = None if 'center_stamp' in d1 else A
-        else:
-            o1.center_stamp = v1
-        v1 = g1('emergency_stamp')
-        if v1 is None:
-            o1.emergency_stamp = None if 'emergency_stamp' in d1 else A
-        else:
-            o1.emergency_stamp = v1
-        v1 = g1('admission_stamp')
-        if v1 is None:
-            o1.admission_stamp = None if 'admission_stamp' in d1 else A
-        else:
-            o1.admission_stamp = v1
-        o1.provider_stamp_code = A
-        o1.physio_diagnosis = A
-        o1.card_copy_photo = A
-        o1.assistant_signed_operation_note = A
-        o1.assistant_signed_or_sheet = A
-        if not d1.keys() <= K_141:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_141:
-                    continue
-                h1 = RARE_paper.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.paper = o1
+        o.paper = t_paper(v)
     v = g('referral')
     if v is None:
         o.referral = None if 'referral' in d else A
     else:
-        d1 = v
-        o1 = NEW(C_152)
-        g1 = d1.get
-        v1 = g1('from_council_no')
-        if v1 is None:
-            o1.from_council_no = None if 'from_council_no' in d1 else A
-        else:
-            o1.from_council_no = v1
-        v1 = g1('names_provider')
-        if v1 is None:
-            o1.names_provider = None if 'names_provider' in d1 else A
-        else:
-            o1.names_provider = v1
-        o1.code = A
-        o1.from_specialty = A
-        if not d1.keys() <= K_153:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_153:
-                    continue
-                h1 = RARE_referral.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.referral = o1
+        o.referral = t_referral(v)
     v = g('tracking_code')
     if v is None:
         o.tracking_code = None if 'tracking_code' in d else A
@@ -1867,43 +1177,7 @@ def t_prescription(d):
     if v is None:
         o.approval = None if 'approval' in d else A
     else:
-        d1 = v
-        o1 = NEW(C_158)
-        g1 = d1.get
-        v1 = g1('by')
-        if v1 is None:
-            o1.by = None if 'by' in d1 else A
-        else:
-            o1.by = v1
-        v1 = g1('on')
-        if v1 is None:
-            o1.on = None if 'on' in d1 else A
-        else:
-            o1.on = DATES.get(v1) or TD(v1)
-        v1 = g1('kind')
-        if v1 is None:
-            o1.kind = None if 'kind' in d1 else A
-        else:
-            o1.kind = v1
-        v1 = g1('ref')
-        if v1 is None:
-            o1.ref = None if 'ref' in d1 else A
-        else:
-            o1.ref = v1
-        if not d1.keys() <= K_159:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_159:
-                    continue
-                h1 = RARE_approval.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.approval = o1
+        o.approval = t_approval(v)
     v = g('attachments')
     if v is None:
         o.attachments = None if 'attachments' in d else A
@@ -1924,10 +1198,10 @@ def t_prescription(d):
     o.performer = A
     o.pregnancy = A
     o.course = A
-    if not d.keys() <= K_121:
+    if not d.keys() <= K_105:
         ex = {}
         for k, v in d.items():
-            if k in K_121:
+            if k in K_105:
                 continue
             h = RARE_prescription.get(k)
             if h is None:
@@ -1947,13 +1221,13 @@ def h_prescription__pregnancy__fetuses(o, v):
     o.fetuses = v
 
 def t_prescription__pregnancy(d):
-    o = NEW(C_117)
+    o = NEW(C_121)
     o.weeks = A
     o.fetuses = A
-    if not d.keys() <= K_21:
+    if not d.keys() <= K_24:
         ex = {}
         for k, v in d.items():
-            if k in K_21:
+            if k in K_24:
                 continue
             h = RARE_prescription__pregnancy.get(k)
             if h is None:
@@ -1982,7 +1256,7 @@ def h_paper__assistant_signed_or_sheet(o, v):
     o.assistant_signed_or_sheet = v
 
 def t_paper(d):
-    o = NEW(C_140)
+    o = NEW(C_127)
     g = d.get
     v = g('signature')
     if v is None:
@@ -2034,10 +1308,10 @@ def t_paper(d):
     o.card_copy_photo = A
     o.assistant_signed_operation_note = A
     o.assistant_signed_or_sheet = A
-    if not d.keys() <= K_141:
+    if not d.keys() <= K_128:
         ex = {}
         for k, v in d.items():
-            if k in K_141:
+            if k in K_128:
                 continue
             h = RARE_paper.get(k)
             if h is None:
@@ -2078,7 +1352,7 @@ def h_insured__on_mother_booklet(o, v):
     o.on_mother_booklet = v
 
 def t_insured(d):
-    o = NEW(C_124)
+    o = NEW(C_147)
     g = d.get
     v = g('national_id')
     if v is None:
@@ -2129,10 +1403,10 @@ def t_insured(d):
     o.osteoporosis_treatment_start = A
     o.transplant_on = A
     o.on_mother_booklet = A
-    if not d.keys() <= K_125:
+    if not d.keys() <= K_148:
         ex = {}
         for k, v in d.items():
-            if k in K_125:
+            if k in K_148:
                 continue
             h = RARE_insured.get(k)
             if h is None:
@@ -2170,7 +1444,7 @@ def h_prescriber__present(o, v):
     o.present = v
 
 def t_prescriber(d):
-    o = NEW(C_108)
+    o = NEW(C_165)
     g = d.get
     v = g('council_no')
     if v is None:
@@ -2210,10 +1484,10 @@ def t_prescriber(d):
     o.center_code = A
     o.emergency_duty = A
     o.present = A
-    if not d.keys() <= K_109:
+    if not d.keys() <= K_166:
         ex = {}
         for k, v in d.items():
-            if k in K_109:
+            if k in K_166:
                 continue
             h = RARE_prescriber.get(k)
             if h is None:
@@ -2233,7 +1507,7 @@ def h_referral__from_specialty(o, v):
     o.from_specialty = v
 
 def t_referral(d):
-    o = NEW(C_152)
+    o = NEW(C_175)
     g = d.get
     v = g('from_council_no')
     if v is None:
@@ -2247,10 +1521,10 @@ def t_referral(d):
         o.names_provider = v
     o.code = A
     o.from_specialty = A
-    if not d.keys() <= K_153:
+    if not d.keys() <= K_176:
         ex = {}
         for k, v in d.items():
-            if k in K_153:
+            if k in K_176:
                 continue
             h = RARE_referral.get(k)
             if h is None:
@@ -2264,7 +1538,7 @@ def t_referral(d):
 
 
 def t_approval(d):
-    o = NEW(C_158)
+    o = NEW(C_179)
     g = d.get
     v = g('by')
     if v is None:
@@ -2286,10 +1560,10 @@ def t_approval(d):
         o.ref = None if 'ref' in d else A
     else:
         o.ref = v
-    if not d.keys() <= K_159:
+    if not d.keys() <= K_180:
         ex = {}
         for k, v in d.items():
-            if k in K_159:
+            if k in K_180:
                 continue
             h = RARE_approval.get(k)
             if h is None:
@@ -2312,67 +1586,10 @@ def h_item__modifiers(o, v):
     o.modifiers = None if v is None else v[:]
 
 def h_item__performer(o, v):
-    if v is None:
-        o.performer = None
-    else:
-        d1 = v
-        o1 = NEW(C_108)
-        g1 = d1.get
-        v1 = g1('council_no')
-        if v1 is None:
-            o1.council_no = None if 'council_no' in d1 else A
-        else:
-            o1.council_no = v1
-        v1 = g1('name')
-        if v1 is None:
-            o1.name = None if 'name' in d1 else A
-        else:
-            o1.name = v1
-        v1 = g1('specialty')
-        if v1 is None:
-            o1.specialty = None if 'specialty' in d1 else A
-        else:
-            o1.specialty = v1
-        v1 = g1('role')
-        if v1 is None:
-            o1.role = None if 'role' in d1 else A
-        else:
-            o1.role = v1
-        v1 = g1('resident_year')
-        if v1 is None:
-            o1.resident_year = None if 'resident_year' in d1 else A
-        else:
-            o1.resident_year = v1
-        v1 = g1('full_time_faculty')
-        if v1 is None:
-            o1.full_time_faculty = None if 'full_time_faculty' in d1 else A
-        else:
-            o1.full_time_faculty = v1
-        o1.national_id = A
-        o1.fellowship = A
-        o1.certifications = A
-        o1.degree = A
-        o1.sector = A
-        o1.center_code = A
-        o1.emergency_duty = A
-        o1.present = A
-        if not d1.keys() <= K_109:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_109:
-                    continue
-                h1 = RARE_prescriber.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.performer = o1
+    o.performer = None if v is None else t_prescriber(v)
 
 def t_item(d):
-    o = NEW(C_196)
+    o = NEW(C_189)
     g = d.get
     v = g('line')
     if v is None:
@@ -2398,140 +1615,20 @@ def t_item(d):
     if v is None:
         o.requested = None if 'requested' in d else A
     else:
-        d1 = v
-        o1 = NEW(C_203)
-        g1 = d1.get
-        v1 = g1('total')
-        if v1 is None:
-            o1.total = None if 'total' in d1 else A
-        else:
-            o1.total = v1
-        v1 = g1('insured')
-        if v1 is None:
-            o1.insured = None if 'insured' in d1 else A
-        else:
-            o1.insured = v1
-        v1 = g1('org')
-        if v1 is None:
-            o1.org = None if 'org' in d1 else A
-        else:
-            o1.org = v1
-        if not d1.keys() <= K_204:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_204:
-                    continue
-                h1 = RARE_item__requested.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.requested = o1
+        o.requested = t_item__requested(v)
     v = g('details')
     if v is None:
         o.details = None if 'details' in d else A
     else:
-        d1 = v
-        o1 = NEW(C_209)
-        o1.tooth = A
-        o1.teeth = A
-        o1.jaw = A
-        o1.table2_row = A
-        o1.film_type = A
-        o1.region = A
-        o1.regions = A
-        o1.region_count = A
-        o1.laterality = A
-        o1.vertebrae = A
-        o1.limbs = A
-        o1.sessions = A
-        o1.films = A
-        o1.technique = A
-        o1.portable = A
-        o1.contrast = A
-        o1.contrast_route = A
-        o1.spiral = A
-        o1.phase = A
-        o1.phases = A
-        o1.separate_report = A
-        o1.ct_simulator = A
-        o1.ordered_by_specialty = A
-        o1.spect = A
-        o1.spect_prescribed = A
-        o1.spect_in_report = A
-        o1.isotope = A
-        o1.energy_group = A
-        o1.energy_mv = A
-        o1.fields = A
-        o1.complex_field = A
-        o1.gantry_angles = A
-        o1.beam_shaping = A
-        o1.machine = A
-        o1.session = A
-        o1.supervisor_confirmed = A
-        o1.test = A
-        o1.agent = A
-        o1.sample = A
-        o1.analyte = A
-        o1.method = A
-        o1.prescribed_method = A
-        o1.primers = A
-        o1.probes = A
-        o1.ihc_score = A
-        o1.banding = A
-        o1.markers_requested = A
-        o1.markers_reported = A
-        o1.in_report = A
-        o1.tg_mg_dl = A
-        o1.prescribed_as = A
-        o1.indication = A
-        o1.new_indication = A
-        o1.purpose = A
-        o1.related_drug = A
-        o1.category = A
-        o1.service = A
-        o1.code_on_paper = A
-        o1.modalities = A
-        o1.modalities_by_region = A
-        o1.technology = A
-        o1.specimen_to_pathology = A
-        o1.lesion_size_cm = A
-        o1.wound = A
-        o1.suspected = A
-        o1.reduction = A
-        o1.implant = A
-        o1.retromolar_trigone_removed = A
-        o1.stone_site = A
-        o1.stone_id = A
-        o1.vessel = A
-        o1.stents = A
-        o1.valve = A
-        o1.complication = A
-        if not d1.keys() <= K_21:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_21:
-                    continue
-                h1 = RARE_details.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.details = o1
+        o.details = t_details(v)
     o.served_on = A
     o.attachments = A
     o.modifiers = A
     o.performer = A
-    if not d.keys() <= K_197:
+    if not d.keys() <= K_190:
         ex = {}
         for k, v in d.items():
-            if k in K_197:
+            if k in K_190:
                 continue
             h = RARE_item.get(k)
             if h is None:
@@ -2545,7 +1642,7 @@ def t_item(d):
 
 
 def t_item__requested(d):
-    o = NEW(C_203)
+    o = NEW(C_197)
     g = d.get
     v = g('total')
     if v is None:
@@ -2562,10 +1659,10 @@ def t_item__requested(d):
         o.org = None if 'org' in d else A
     else:
         o.org = v
-    if not d.keys() <= K_204:
+    if not d.keys() <= K_198:
         ex = {}
         for k, v in d.items():
-            if k in K_204:
+            if k in K_198:
                 continue
             h = RARE_item__requested.get(k)
             if h is None:
@@ -2756,7 +1853,7 @@ def h_details__modalities(o, v):
     o.modalities = None if v is None else v[:]
 
 def h_details__modalities_by_region(o, v):
-    o.modalities_by_region = None if v is None else TMAP(F_269, v)
+    o.modalities_by_region = None if v is None else TMAP(F_261, v)
 
 def h_details__technology(o, v):
     o.technology = None if v is None else v[:]
@@ -2801,7 +1898,7 @@ def h_details__complication(o, v):
     o.complication = v
 
 def t_details(d):
-    o = NEW(C_209)
+    o = NEW(C_276)
     o.tooth = A
     o.teeth = A
     o.jaw = A
@@ -2876,10 +1973,10 @@ def t_details(d):
     o.stents = A
     o.valve = A
     o.complication = A
-    if not d.keys() <= K_21:
+    if not d.keys() <= K_24:
         ex = {}
         for k, v in d.items():
-            if k in K_21:
+            if k in K_24:
                 continue
             h = RARE_details.get(k)
             if h is None:
@@ -2923,7 +2020,7 @@ def h_course__fields(o, v):
     o.fields = None if v is None else [t_course__fields(e) for e in v]
 
 def t_course(d):
-    o = NEW(C_119)
+    o = NEW(C_287)
     o.id = A
     o.modality = A
     o.machine = A
@@ -2934,10 +2031,10 @@ def t_course(d):
     o.stopped_early = A
     o.portal_images = A
     o.fields = A
-    if not d.keys() <= K_21:
+    if not d.keys() <= K_24:
         ex = {}
         for k, v in d.items():
-            if k in K_21:
+            if k in K_24:
                 continue
             h = RARE_course.get(k)
             if h is None:
@@ -2963,15 +2060,15 @@ def h_course__fields__sessions(o, v):
     o.sessions = v
 
 def t_course__fields(d):
-    o = NEW(C_298)
+    o = NEW(C_292)
     o.energy_mv = A
     o.complex_field = A
     o.per_session = A
     o.sessions = A
-    if not d.keys() <= K_21:
+    if not d.keys() <= K_24:
         ex = {}
         for k, v in d.items():
-            if k in K_21:
+            if k in K_24:
                 continue
             h = RARE_course__fields.get(k)
             if h is None:
@@ -2994,52 +2091,10 @@ def h_bill__inpatient_file(o, v):
     o.inpatient_file = v
 
 def h_bill__injury(o, v):
-    if v is None:
-        o.injury = None
-    else:
-        d1 = v
-        o1 = NEW(C_303)
-        o1.cause = A
-        o1.assailant = A
-        o1.judicial_confirmation = A
-        if not d1.keys() <= K_21:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_21:
-                    continue
-                h1 = RARE_injury.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.injury = o1
+    o.injury = None if v is None else t_injury(v)
 
 def h_bill__burn(o, v):
-    if v is None:
-        o.burn = None
-    else:
-        d1 = v
-        o1 = NEW(C_305)
-        o1.regions = A
-        o1.tbsa_declared = A
-        o1.area_cm2 = A
-        if not d1.keys() <= K_21:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_21:
-                    continue
-                h1 = RARE_burn.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.burn = o1
+    o.burn = None if v is None else t_burn(v)
 
 def h_bill__delivery(o, v):
     o.delivery = v
@@ -3060,166 +2115,19 @@ def h_bill__full_time_faculty(o, v):
     o.full_time_faculty = v
 
 def h_bill__approval(o, v):
-    if v is None:
-        o.approval = None
-    else:
-        d1 = v
-        o1 = NEW(C_158)
-        g1 = d1.get
-        v1 = g1('by')
-        if v1 is None:
-            o1.by = None if 'by' in d1 else A
-        else:
-            o1.by = v1
-        v1 = g1('on')
-        if v1 is None:
-            o1.on = None if 'on' in d1 else A
-        else:
-            o1.on = DATES.get(v1) or TD(v1)
-        v1 = g1('kind')
-        if v1 is None:
-            o1.kind = None if 'kind' in d1 else A
-        else:
-            o1.kind = v1
-        v1 = g1('ref')
-        if v1 is None:
-            o1.ref = None if 'ref' in d1 else A
-        else:
-            o1.ref = v1
-        if not d1.keys() <= K_159:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_159:
-                    continue
-                h1 = RARE_approval.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.approval = o1
+    o.approval = None if v is None else t_approval(v)
 
 def h_bill__declared(o, v):
-    if v is None:
-        o.declared = None
-    else:
-        d1 = v
-        o1 = NEW(C_35)
-        g1 = d1.get
-        v1 = g1('count')
-        if v1 is None:
-            o1.count = None if 'count' in d1 else A
-        else:
-            o1.count = v1
-        v1 = g1('total')
-        if v1 is None:
-            o1.total = None if 'total' in d1 else A
-        else:
-            o1.total = v1
-        v1 = g1('insured_share')
-        if v1 is None:
-            o1.insured_share = None if 'insured_share' in d1 else A
-        else:
-            o1.insured_share = v1
-        v1 = g1('org_share')
-        if v1 is None:
-            o1.org_share = None if 'org_share' in d1 else A
-        else:
-            o1.org_share = v1
-        if not d1.keys() <= K_36:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_36:
-                    continue
-                h1 = RARE_declared.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.declared = o1
+    o.declared = None if v is None else t_declared(v)
 
 def h_bill__paper(o, v):
-    if v is None:
-        o.paper = None
-    else:
-        d1 = v
-        o1 = NEW(C_140)
-        g1 = d1.get
-        v1 = g1('signature')
-        if v1 is None:
-            o1.signature = None if 'signature' in d1 else A
-        else:
-            o1.signature = v1
-        v1 = g1('council_stamp')
-        if v1 is None:
-            o1.council_stamp = None if 'council_stamp' in d1 else A
-        else:
-            o1.council_stamp = v1
-        v1 = g1('erasure')
-        if v1 is None:
-            o1.erasure = None if 'erasure' in d1 else A
-        else:
-            o1.erasure = v1
-        v1 = g1('handwritings')
-        if v1 is None:
-            o1.handwritings = None if 'handwritings' in d1 else A
-        else:
-            o1.handwritings = v1
-        v1 = g1('provider_stamp')
-        if v1 is None:
-            o1.provider_stamp = None if 'provider_stamp' in d1 else A
-        else:
-            o1.provider_stamp = v1
-        v1 = g1('director_signed')
-        if v1 is None:
-            o1.director_signed = None if 'director_signed' in d1 else A
-        else:
-            o1.director_signed = v1
-        v1 = g1('center_stamp')
-        if v1 is None:
-            o1.center_stamp = None if 'center_stamp' in d1 else A
-        else:
-            o1.center_stamp = v1
-        v1 = g1('emergency_stamp')
-        if v1 is None:
-            o1.emergency_stamp = None if 'emergency_stamp' in d1 else A
-        else:
-            o1.emergency_stamp = v1
-        v1 = g1('admission_stamp')
-        if v1 is None:
-            o1.admission_stamp = None if 'admission_stamp' in d1 else A
-        else:
-            o1.admission_stamp = v1
-        o1.provider_stamp_code = A
-        o1.physio_diagnosis = A
-        o1.card_copy_photo = A
-        o1.assistant_signed_operation_note = A
-        o1.assistant_signed_or_sheet = A
-        if not d1.keys() <= K_141:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_141:
-                    continue
-                h1 = RARE_paper.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.paper = o1
+    o.paper = None if v is None else t_paper(v)
 
 def h_bill__pain_management(o, v):
     o.pain_management = None if v is None else [t_pain_management(e) for e in v]
 
 def t_bill(d):
-    o = NEW(C_316)
+    o = NEW(C_308)
     g = d.get
     v = g('seq')
     if v is None:
@@ -3230,114 +2138,12 @@ def t_bill(d):
     if v is None:
         o.insured = None if 'insured' in d else A
     else:
-        d1 = v
-        o1 = NEW(C_124)
-        g1 = d1.get
-        v1 = g1('national_id')
-        if v1 is None:
-            o1.national_id = None if 'national_id' in d1 else A
-        else:
-            o1.national_id = v1
-        v1 = g1('name')
-        if v1 is None:
-            o1.name = None if 'name' in d1 else A
-        else:
-            o1.name = v1
-        v1 = g1('sex')
-        if v1 is None:
-            o1.sex = None if 'sex' in d1 else A
-        else:
-            o1.sex = v1
-        v1 = g1('birth_date')
-        if v1 is None:
-            o1.birth_date = None if 'birth_date' in d1 else A
-        else:
-            o1.birth_date = DATES.get(v1) or TD(v1)
-        v1 = g1('insurance_no')
-        if v1 is None:
-            o1.insurance_no = None if 'insurance_no' in d1 else A
-        else:
-            o1.insurance_no = v1
-        v1 = g1('fund')
-        if v1 is None:
-            o1.fund = None if 'fund' in d1 else A
-        else:
-            o1.fund = v1
-        v1 = g1('referral_required')
-        if v1 is None:
-            o1.referral_required = None if 'referral_required' in d1 else A
-        else:
-            o1.referral_required = v1
-        v1 = g1('special_patient')
-        if v1 is None:
-            o1.special_patient = None if 'special_patient' in d1 else A
-        else:
-            o1.special_patient = v1
-        o1.insurer = A
-        o1.registered_conditions = A
-        o1.conditions = A
-        o1.menopausal = A
-        o1.menopause_age = A
-        o1.bmi = A
-        o1.osteoporosis_treatment_start = A
-        o1.transplant_on = A
-        o1.on_mother_booklet = A
-        if not d1.keys() <= K_125:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_125:
-                    continue
-                h1 = RARE_insured.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.insured = o1
+        o.insured = t_insured(v)
     v = g('admission_order')
     if v is None:
         o.admission_order = None if 'admission_order' in d else A
     else:
-        d1 = v
-        o1 = NEW(C_321)
-        g1 = d1.get
-        v1 = g1('prescriber')
-        if v1 is None:
-            o1.prescriber = None if 'prescriber' in d1 else A
-        else:
-            o1.prescriber = t_prescriber(v1)
-        v1 = g1('diagnosis')
-        if v1 is None:
-            o1.diagnosis = None if 'diagnosis' in d1 else A
-        else:
-            o1.diagnosis = v1
-        v1 = g1('on')
-        if v1 is None:
-            o1.on = None if 'on' in d1 else A
-        else:
-            o1.on = DATES.get(v1) or TD(v1)
-        v1 = g1('sheet')
-        if v1 is None:
-            o1.sheet = None if 'sheet' in d1 else A
-        else:
-            o1.sheet = v1
-        o1.purpose = A
-        if not d1.keys() <= K_322:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_322:
-                    continue
-                h1 = RARE_admission_order.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.admission_order = o1
+        o.admission_order = t_admission_order(v)
     v = g('admitted_at')
     if v is None:
         o.admitted_at = None if 'admitted_at' in d else A
@@ -3367,68 +2173,12 @@ def t_bill(d):
     if v is None:
         o.global_package = None if 'global_package' in d else A
     else:
-        d1 = v
-        o1 = NEW(C_333)
-        g1 = d1.get
-        v1 = g1('name')
-        if v1 is None:
-            o1.name = None if 'name' in d1 else A
-        else:
-            o1.name = v1
-        o1.name_fa = A
-        o1.code = A
-        o1.grade = A
-        o1.requested = A
-        o1.modifiers = A
-        o1.modifier_requested = A
-        o1.full_time_addition_requested = A
-        if not d1.keys() <= K_334:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_334:
-                    continue
-                h1 = RARE_global_package.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.global_package = o1
+        o.global_package = t_global_package(v)
     v = g('accident')
     if v is None:
         o.accident = None if 'accident' in d else A
     else:
-        d1 = v
-        o1 = NEW(C_337)
-        g1 = d1.get
-        v1 = g1('kind')
-        if v1 is None:
-            o1.kind = None if 'kind' in d1 else A
-        else:
-            o1.kind = v1
-        v1 = g1('on')
-        if v1 is None:
-            o1.on = None if 'on' in d1 else A
-        else:
-            o1.on = DATES.get(v1) or TD(v1)
-        o1.first_discharged_on = A
-        o1.employer_liable = A
-        if not d1.keys() <= K_338:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_338:
-                    continue
-                h1 = RARE_accident.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.accident = o1
+        o.accident = t_accident(v)
     v = g('stays')
     if v is None:
         o.stays = None if 'stays' in d else A
@@ -3458,93 +2208,7 @@ def t_bill(d):
     if v is None:
         o.headings = None if 'headings' in d else A
     else:
-        d1 = v
-        o1 = NEW(C_347)
-        g1 = d1.get
-        v1 = g1('hoteling')
-        if v1 is None:
-            o1.hoteling = None if 'hoteling' in d1 else A
-        else:
-            o1.hoteling = t_heading(v1)
-        v1 = g1('nursing')
-        if v1 is None:
-            o1.nursing = None if 'nursing' in d1 else A
-        else:
-            o1.nursing = t_heading(v1)
-        v1 = g1('visits')
-        if v1 is None:
-            o1.visits = None if 'visits' in d1 else A
-        else:
-            o1.visits = t_heading(v1)
-        v1 = g1('consultations')
-        if v1 is None:
-            o1.consultations = None if 'consultations' in d1 else A
-        else:
-            o1.consultations = t_heading(v1)
-        v1 = g1('surgeon')
-        if v1 is None:
-            o1.surgeon = None if 'surgeon' in d1 else A
-        else:
-            o1.surgeon = t_heading(v1)
-        v1 = g1('assistant_surgeon')
-        if v1 is None:
-            o1.assistant_surgeon = None if 'assistant_surgeon' in d1 else A
-        else:
-            o1.assistant_surgeon = t_heading(v1)
-        v1 = g1('anesthesia')
-        if v1 is None:
-            o1.anesthesia = None if 'anesthesia' in d1 else A
-        else:
-            o1.anesthesia = t_heading(v1)
-        v1 = g1('operating_room')
-        if v1 is None:
-            o1.operating_room = None if 'operating_room' in d1 else A
-        else:
-            o1.operating_room = t_heading(v1)
-        v1 = g1('drugs')
-        if v1 is None:
-            o1.drugs = None if 'drugs' in d1 else A
-        else:
-            o1.drugs = t_heading(v1)
-        v1 = g1('supplies')
-        if v1 is None:
-            o1.supplies = None if 'supplies' in d1 else A
-        else:
-            o1.supplies = t_heading(v1)
-        v1 = g1('lab')
-        if v1 is None:
-            o1.lab = None if 'lab' in d1 else A
-        else:
-            o1.lab = t_heading(v1)
-        v1 = g1('imaging')
-        if v1 is None:
-            o1.imaging = None if 'imaging' in d1 else A
-        else:
-            o1.imaging = t_heading(v1)
-        v1 = g1('physiotherapy')
-        if v1 is None:
-            o1.physiotherapy = None if 'physiotherapy' in d1 else A
-        else:
-            o1.physiotherapy = t_heading(v1)
-        v1 = g1('other')
-        if v1 is None:
-            o1.other = None if 'other' in d1 else A
-        else:
-            o1.other = t_heading(v1)
-        if not d1.keys() <= K_348:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_348:
-                    continue
-                h1 = RARE_headings.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.headings = o1
+        o.headings = t_headings(v)
     v = g('attachments')
     if v is None:
         o.attachments = None if 'attachments' in d else A
@@ -3565,10 +2229,10 @@ def t_bill(d):
     o.declared = A
     o.paper = A
     o.pain_management = A
-    if not d.keys() <= K_317:
+    if not d.keys() <= K_309:
         ex = {}
         for k, v in d.items():
-            if k in K_317:
+            if k in K_309:
                 continue
             h = RARE_bill.get(k)
             if h is None:
@@ -3585,67 +2249,13 @@ def h_admission_order__purpose(o, v):
     o.purpose = v
 
 def t_admission_order(d):
-    o = NEW(C_321)
+    o = NEW(C_328)
     g = d.get
     v = g('prescriber')
     if v is None:
         o.prescriber = None if 'prescriber' in d else A
     else:
-        d1 = v
-        o1 = NEW(C_108)
-        g1 = d1.get
-        v1 = g1('council_no')
-        if v1 is None:
-            o1.council_no = None if 'council_no' in d1 else A
-        else:
-            o1.council_no = v1
-        v1 = g1('name')
-        if v1 is None:
-            o1.name = None if 'name' in d1 else A
-        else:
-            o1.name = v1
-        v1 = g1('specialty')
-        if v1 is None:
-            o1.specialty = None if 'specialty' in d1 else A
-        else:
-            o1.specialty = v1
-        v1 = g1('role')
-        if v1 is None:
-            o1.role = None if 'role' in d1 else A
-        else:
-            o1.role = v1
-        v1 = g1('resident_year')
-        if v1 is None:
-            o1.resident_year = None if 'resident_year' in d1 else A
-        else:
-            o1.resident_year = v1
-        v1 = g1('full_time_faculty')
-        if v1 is None:
-            o1.full_time_faculty = None if 'full_time_faculty' in d1 else A
-        else:
-            o1.full_time_faculty = v1
-        o1.national_id = A
-        o1.fellowship = A
-        o1.certifications = A
-        o1.degree = A
-        o1.sector = A
-        o1.center_code = A
-        o1.emergency_duty = A
-        o1.present = A
-        if not d1.keys() <= K_109:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_109:
-                    continue
-                h1 = RARE_prescriber.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.prescriber = o1
+        o.prescriber = t_prescriber(v)
     v = g('diagnosis')
     if v is None:
         o.diagnosis = None if 'diagnosis' in d else A
@@ -3662,10 +2272,10 @@ def t_admission_order(d):
     else:
         o.sheet = v
     o.purpose = A
-    if not d.keys() <= K_322:
+    if not d.keys() <= K_329:
         ex = {}
         for k, v in d.items():
-            if k in K_322:
+            if k in K_329:
                 continue
             h = RARE_admission_order.get(k)
             if h is None:
@@ -3694,7 +2304,7 @@ def h_stay__physician_request(o, v):
     o.physician_request = v
 
 def t_stay(d):
-    o = NEW(C_370)
+    o = NEW(C_339)
     g = d.get
     v = g('ward')
     if v is None:
@@ -3721,10 +2331,10 @@ def t_stay(d):
     o.monitoring = A
     o.isolation_indication = A
     o.physician_request = A
-    if not d.keys() <= K_371:
+    if not d.keys() <= K_340:
         ex = {}
         for k, v in d.items():
-            if k in K_371:
+            if k in K_340:
                 continue
             h = RARE_stay.get(k)
             if h is None:
@@ -3747,7 +2357,7 @@ def h_visit__documented(o, v):
     o.documented = v
 
 def t_visit(d):
-    o = NEW(C_379)
+    o = NEW(C_348)
     g = d.get
     v = g('on')
     if v is None:
@@ -3758,61 +2368,7 @@ def t_visit(d):
     if v is None:
         o.prescriber = None if 'prescriber' in d else A
     else:
-        d1 = v
-        o1 = NEW(C_108)
-        g1 = d1.get
-        v1 = g1('council_no')
-        if v1 is None:
-            o1.council_no = None if 'council_no' in d1 else A
-        else:
-            o1.council_no = v1
-        v1 = g1('name')
-        if v1 is None:
-            o1.name = None if 'name' in d1 else A
-        else:
-            o1.name = v1
-        v1 = g1('specialty')
-        if v1 is None:
-            o1.specialty = None if 'specialty' in d1 else A
-        else:
-            o1.specialty = v1
-        v1 = g1('role')
-        if v1 is None:
-            o1.role = None if 'role' in d1 else A
-        else:
-            o1.role = v1
-        v1 = g1('resident_year')
-        if v1 is None:
-            o1.resident_year = None if 'resident_year' in d1 else A
-        else:
-            o1.resident_year = v1
-        v1 = g1('full_time_faculty')
-        if v1 is None:
-            o1.full_time_faculty = None if 'full_time_faculty' in d1 else A
-        else:
-            o1.full_time_faculty = v1
-        o1.national_id = A
-        o1.fellowship = A
-        o1.certifications = A
-        o1.degree = A
-        o1.sector = A
-        o1.center_code = A
-        o1.emergency_duty = A
-        o1.present = A
-        if not d1.keys() <= K_109:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_109:
-                    continue
-                h1 = RARE_prescriber.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.prescriber = o1
+        o.prescriber = t_prescriber(v)
     v = g('kind')
     if v is None:
         o.kind = None if 'kind' in d else A
@@ -3821,10 +2377,10 @@ def t_visit(d):
     o.at = A
     o.triage = A
     o.documented = A
-    if not d.keys() <= K_380:
+    if not d.keys() <= K_349:
         ex = {}
         for k, v in d.items():
-            if k in K_380:
+            if k in K_349:
                 continue
             h = RARE_visit.get(k)
             if h is None:
@@ -3850,7 +2406,7 @@ def h_consultation__works_in_hospital_clinics(o, v):
     o.works_in_hospital_clinics = v
 
 def t_consultation(d):
-    o = NEW(C_388)
+    o = NEW(C_357)
     g = d.get
     v = g('on')
     if v is None:
@@ -3861,61 +2417,7 @@ def t_consultation(d):
     if v is None:
         o.prescriber = None if 'prescriber' in d else A
     else:
-        d1 = v
-        o1 = NEW(C_108)
-        g1 = d1.get
-        v1 = g1('council_no')
-        if v1 is None:
-            o1.council_no = None if 'council_no' in d1 else A
-        else:
-            o1.council_no = v1
-        v1 = g1('name')
-        if v1 is None:
-            o1.name = None if 'name' in d1 else A
-        else:
-            o1.name = v1
-        v1 = g1('specialty')
-        if v1 is None:
-            o1.specialty = None if 'specialty' in d1 else A
-        else:
-            o1.specialty = v1
-        v1 = g1('role')
-        if v1 is None:
-            o1.role = None if 'role' in d1 else A
-        else:
-            o1.role = v1
-        v1 = g1('resident_year')
-        if v1 is None:
-            o1.resident_year = None if 'resident_year' in d1 else A
-        else:
-            o1.resident_year = v1
-        v1 = g1('full_time_faculty')
-        if v1 is None:
-            o1.full_time_faculty = None if 'full_time_faculty' in d1 else A
-        else:
-            o1.full_time_faculty = v1
-        o1.national_id = A
-        o1.fellowship = A
-        o1.certifications = A
-        o1.degree = A
-        o1.sector = A
-        o1.center_code = A
-        o1.emergency_duty = A
-        o1.present = A
-        if not d1.keys() <= K_109:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_109:
-                    continue
-                h1 = RARE_prescriber.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.prescriber = o1
+        o.prescriber = t_prescriber(v)
     v = g('requested_by_specialist')
     if v is None:
         o.requested_by_specialist = None if 'requested_by_specialist' in d else A
@@ -3935,10 +2437,10 @@ def t_consultation(d):
     o.request_in_file = A
     o.bedside = A
     o.works_in_hospital_clinics = A
-    if not d.keys() <= K_389:
+    if not d.keys() <= K_358:
         ex = {}
         for k, v in d.items():
-            if k in K_389:
+            if k in K_358:
                 continue
             h = RARE_consultation.get(k)
             if h is None:
@@ -3961,87 +2463,10 @@ def h_procedure__requested(o, v):
     o.requested = v
 
 def h_procedure__performer(o, v):
-    if v is None:
-        o.performer = None
-    else:
-        d1 = v
-        o1 = NEW(C_108)
-        g1 = d1.get
-        v1 = g1('council_no')
-        if v1 is None:
-            o1.council_no = None if 'council_no' in d1 else A
-        else:
-            o1.council_no = v1
-        v1 = g1('name')
-        if v1 is None:
-            o1.name = None if 'name' in d1 else A
-        else:
-            o1.name = v1
-        v1 = g1('specialty')
-        if v1 is None:
-            o1.specialty = None if 'specialty' in d1 else A
-        else:
-            o1.specialty = v1
-        v1 = g1('role')
-        if v1 is None:
-            o1.role = None if 'role' in d1 else A
-        else:
-            o1.role = v1
-        v1 = g1('resident_year')
-        if v1 is None:
-            o1.resident_year = None if 'resident_year' in d1 else A
-        else:
-            o1.resident_year = v1
-        v1 = g1('full_time_faculty')
-        if v1 is None:
-            o1.full_time_faculty = None if 'full_time_faculty' in d1 else A
-        else:
-            o1.full_time_faculty = v1
-        o1.national_id = A
-        o1.fellowship = A
-        o1.certifications = A
-        o1.degree = A
-        o1.sector = A
-        o1.center_code = A
-        o1.emergency_duty = A
-        o1.present = A
-        if not d1.keys() <= K_109:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_109:
-                    continue
-                h1 = RARE_prescriber.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.performer = o1
+    o.performer = None if v is None else t_prescriber(v)
 
 def h_procedure__standby(o, v):
-    if v is None:
-        o.standby = None
-    else:
-        d1 = v
-        o1 = NEW(C_400)
-        o1.cardiac_surgeon = A
-        o1.anesthesiologist = A
-        if not d1.keys() <= K_21:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_21:
-                    continue
-                h1 = RARE_procedure__standby.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.standby = o1
+    o.standby = None if v is None else t_procedure__standby(v)
 
 def h_procedure__place(o, v):
     o.place = v
@@ -4056,46 +2481,7 @@ def h_procedure__surgery_end(o, v):
     o.surgery_end = None if v is None else DATETIMES.get(v) or TDT(v)
 
 def h_procedure__approval(o, v):
-    if v is None:
-        o.approval = None
-    else:
-        d1 = v
-        o1 = NEW(C_158)
-        g1 = d1.get
-        v1 = g1('by')
-        if v1 is None:
-            o1.by = None if 'by' in d1 else A
-        else:
-            o1.by = v1
-        v1 = g1('on')
-        if v1 is None:
-            o1.on = None if 'on' in d1 else A
-        else:
-            o1.on = DATES.get(v1) or TD(v1)
-        v1 = g1('kind')
-        if v1 is None:
-            o1.kind = None if 'kind' in d1 else A
-        else:
-            o1.kind = v1
-        v1 = g1('ref')
-        if v1 is None:
-            o1.ref = None if 'ref' in d1 else A
-        else:
-            o1.ref = v1
-        if not d1.keys() <= K_159:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_159:
-                    continue
-                h1 = RARE_approval.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.approval = o1
+    o.approval = None if v is None else t_approval(v)
 
 def h_procedure__attachments(o, v):
     o.attachments = None if v is None else v[:]
@@ -4104,102 +2490,10 @@ def h_procedure__global_package(o, v):
     o.global_package = v
 
 def h_procedure__details(o, v):
-    if v is None:
-        o.details = None
-    else:
-        d1 = v
-        o1 = NEW(C_209)
-        o1.tooth = A
-        o1.teeth = A
-        o1.jaw = A
-        o1.table2_row = A
-        o1.film_type = A
-        o1.region = A
-        o1.regions = A
-        o1.region_count = A
-        o1.laterality = A
-        o1.vertebrae = A
-        o1.limbs = A
-        o1.sessions = A
-        o1.films = A
-        o1.technique = A
-        o1.portable = A
-        o1.contrast = A
-        o1.contrast_route = A
-        o1.spiral = A
-        o1.phase = A
-        o1.phases = A
-        o1.separate_report = A
-        o1.ct_simulator = A
-        o1.ordered_by_specialty = A
-        o1.spect = A
-        o1.spect_prescribed = A
-        o1.spect_in_report = A
-        o1.isotope = A
-        o1.energy_group = A
-        o1.energy_mv = A
-        o1.fields = A
-        o1.complex_field = A
-        o1.gantry_angles = A
-        o1.beam_shaping = A
-        o1.machine = A
-        o1.session = A
-        o1.supervisor_confirmed = A
-        o1.test = A
-        o1.agent = A
-        o1.sample = A
-        o1.analyte = A
-        o1.method = A
-        o1.prescribed_method = A
-        o1.primers = A
-        o1.probes = A
-        o1.ihc_score = A
-        o1.banding = A
-        o1.markers_requested = A
-        o1.markers_reported = A
-        o1.in_report = A
-        o1.tg_mg_dl = A
-        o1.prescribed_as = A
-        o1.indication = A
-        o1.new_indication = A
-        o1.purpose = A
-        o1.related_drug = A
-        o1.category = A
-        o1.service = A
-        o1.code_on_paper = A
-        o1.modalities = A
-        o1.modalities_by_region = A
-        o1.technology = A
-        o1.specimen_to_pathology = A
-        o1.lesion_size_cm = A
-        o1.wound = A
-        o1.suspected = A
-        o1.reduction = A
-        o1.implant = A
-        o1.retromolar_trigone_removed = A
-        o1.stone_site = A
-        o1.stone_id = A
-        o1.vessel = A
-        o1.stents = A
-        o1.valve = A
-        o1.complication = A
-        if not d1.keys() <= K_21:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_21:
-                    continue
-                h1 = RARE_details.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.details = o1
+    o.details = None if v is None else t_details(v)
 
 def t_procedure(d):
-    o = NEW(C_409)
+    o = NEW(C_377)
     g = d.get
     v = g('code')
     if v is None:
@@ -4240,120 +2534,12 @@ def t_procedure(d):
     if v is None:
         o.surgeon = None if 'surgeon' in d else A
     else:
-        d1 = v
-        o1 = NEW(C_108)
-        g1 = d1.get
-        v1 = g1('council_no')
-        if v1 is None:
-            o1.council_no = None if 'council_no' in d1 else A
-        else:
-            o1.council_no = v1
-        v1 = g1('name')
-        if v1 is None:
-            o1.name = None if 'name' in d1 else A
-        else:
-            o1.name = v1
-        v1 = g1('specialty')
-        if v1 is None:
-            o1.specialty = None if 'specialty' in d1 else A
-        else:
-            o1.specialty = v1
-        v1 = g1('role')
-        if v1 is None:
-            o1.role = None if 'role' in d1 else A
-        else:
-            o1.role = v1
-        v1 = g1('resident_year')
-        if v1 is None:
-            o1.resident_year = None if 'resident_year' in d1 else A
-        else:
-            o1.resident_year = v1
-        v1 = g1('full_time_faculty')
-        if v1 is None:
-            o1.full_time_faculty = None if 'full_time_faculty' in d1 else A
-        else:
-            o1.full_time_faculty = v1
-        o1.national_id = A
-        o1.fellowship = A
-        o1.certifications = A
-        o1.degree = A
-        o1.sector = A
-        o1.center_code = A
-        o1.emergency_duty = A
-        o1.present = A
-        if not d1.keys() <= K_109:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_109:
-                    continue
-                h1 = RARE_prescriber.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.surgeon = o1
+        o.surgeon = t_prescriber(v)
     v = g('assistant')
     if v is None:
         o.assistant = None if 'assistant' in d else A
     else:
-        d1 = v
-        o1 = NEW(C_108)
-        g1 = d1.get
-        v1 = g1('council_no')
-        if v1 is None:
-            o1.council_no = None if 'council_no' in d1 else A
-        else:
-            o1.council_no = v1
-        v1 = g1('name')
-        if v1 is None:
-            o1.name = None if 'name' in d1 else A
-        else:
-            o1.name = v1
-        v1 = g1('specialty')
-        if v1 is None:
-            o1.specialty = None if 'specialty' in d1 else A
-        else:
-            o1.specialty = v1
-        v1 = g1('role')
-        if v1 is None:
-            o1.role = None if 'role' in d1 else A
-        else:
-            o1.role = v1
-        v1 = g1('resident_year')
-        if v1 is None:
-            o1.resident_year = None if 'resident_year' in d1 else A
-        else:
-            o1.resident_year = v1
-        v1 = g1('full_time_faculty')
-        if v1 is None:
-            o1.full_time_faculty = None if 'full_time_faculty' in d1 else A
-        else:
-            o1.full_time_faculty = v1
-        o1.national_id = A
-        o1.fellowship = A
-        o1.certifications = A
-        o1.degree = A
-        o1.sector = A
-        o1.center_code = A
-        o1.emergency_duty = A
-        o1.present = A
-        if not d1.keys() <= K_109:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_109:
-                    continue
-                h1 = RARE_prescriber.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.assistant = o1
+        o.assistant = t_prescriber(v)
     o.description = A
     o.qty = A
     o.requested = A
@@ -4367,10 +2553,10 @@ def t_procedure(d):
     o.attachments = A
     o.global_package = A
     o.details = A
-    if not d.keys() <= K_410:
+    if not d.keys() <= K_378:
         ex = {}
         for k, v in d.items():
-            if k in K_410:
+            if k in K_378:
                 continue
             h = RARE_procedure.get(k)
             if h is None:
@@ -4384,133 +2570,19 @@ def t_procedure(d):
 
 
 def h_procedure__standby__cardiac_surgeon(o, v):
-    if v is None:
-        o.cardiac_surgeon = None
-    else:
-        d1 = v
-        o1 = NEW(C_108)
-        g1 = d1.get
-        v1 = g1('council_no')
-        if v1 is None:
-            o1.council_no = None if 'council_no' in d1 else A
-        else:
-            o1.council_no = v1
-        v1 = g1('name')
-        if v1 is None:
-            o1.name = None if 'name' in d1 else A
-        else:
-            o1.name = v1
-        v1 = g1('specialty')
-        if v1 is None:
-            o1.specialty = None if 'specialty' in d1 else A
-        else:
-            o1.specialty = v1
-        v1 = g1('role')
-        if v1 is None:
-            o1.role = None if 'role' in d1 else A
-        else:
-            o1.role = v1
-        v1 = g1('resident_year')
-        if v1 is None:
-            o1.resident_year = None if 'resident_year' in d1 else A
-        else:
-            o1.resident_year = v1
-        v1 = g1('full_time_faculty')
-        if v1 is None:
-            o1.full_time_faculty = None if 'full_time_faculty' in d1 else A
-        else:
-            o1.full_time_faculty = v1
-        o1.national_id = A
-        o1.fellowship = A
-        o1.certifications = A
-        o1.degree = A
-        o1.sector = A
-        o1.center_code = A
-        o1.emergency_duty = A
-        o1.present = A
-        if not d1.keys() <= K_109:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_109:
-                    continue
-                h1 = RARE_prescriber.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.cardiac_surgeon = o1
+    o.cardiac_surgeon = None if v is None else t_prescriber(v)
 
 def h_procedure__standby__anesthesiologist(o, v):
-    if v is None:
-        o.anesthesiologist = None
-    else:
-        d1 = v
-        o1 = NEW(C_108)
-        g1 = d1.get
-        v1 = g1('council_no')
-        if v1 is None:
-            o1.council_no = None if 'council_no' in d1 else A
-        else:
-            o1.council_no = v1
-        v1 = g1('name')
-        if v1 is None:
-            o1.name = None if 'name' in d1 else A
-        else:
-            o1.name = v1
-        v1 = g1('specialty')
-        if v1 is None:
-            o1.specialty = None if 'specialty' in d1 else A
-        else:
-            o1.specialty = v1
-        v1 = g1('role')
-        if v1 is None:
-            o1.role = None if 'role' in d1 else A
-        else:
-            o1.role = v1
-        v1 = g1('resident_year')
-        if v1 is None:
-            o1.resident_year = None if 'resident_year' in d1 else A
-        else:
-            o1.resident_year = v1
-        v1 = g1('full_time_faculty')
-        if v1 is None:
-            o1.full_time_faculty = None if 'full_time_faculty' in d1 else A
-        else:
-            o1.full_time_faculty = v1
-        o1.national_id = A
-        o1.fellowship = A
-        o1.certifications = A
-        o1.degree = A
-        o1.sector = A
-        o1.center_code = A
-        o1.emergency_duty = A
-        o1.present = A
-        if not d1.keys() <= K_109:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_109:
-                    continue
-                h1 = RARE_prescriber.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.anesthesiologist = o1
+    o.anesthesiologist = None if v is None else t_prescriber(v)
 
 def t_procedure__standby(d):
-    o = NEW(C_400)
+    o = NEW(C_390)
     o.cardiac_surgeon = A
     o.anesthesiologist = A
-    if not d.keys() <= K_21:
+    if not d.keys() <= K_24:
         ex = {}
         for k, v in d.items():
-            if k in K_21:
+            if k in K_24:
                 continue
             h = RARE_procedure__standby.get(k)
             if h is None:
@@ -4536,64 +2608,7 @@ def h_anesthesia__performed_by(o, v):
     o.performed_by = v
 
 def h_anesthesia__ordered_by(o, v):
-    if v is None:
-        o.ordered_by = None
-    else:
-        d1 = v
-        o1 = NEW(C_108)
-        g1 = d1.get
-        v1 = g1('council_no')
-        if v1 is None:
-            o1.council_no = None if 'council_no' in d1 else A
-        else:
-            o1.council_no = v1
-        v1 = g1('name')
-        if v1 is None:
-            o1.name = None if 'name' in d1 else A
-        else:
-            o1.name = v1
-        v1 = g1('specialty')
-        if v1 is None:
-            o1.specialty = None if 'specialty' in d1 else A
-        else:
-            o1.specialty = v1
-        v1 = g1('role')
-        if v1 is None:
-            o1.role = None if 'role' in d1 else A
-        else:
-            o1.role = v1
-        v1 = g1('resident_year')
-        if v1 is None:
-            o1.resident_year = None if 'resident_year' in d1 else A
-        else:
-            o1.resident_year = v1
-        v1 = g1('full_time_faculty')
-        if v1 is None:
-            o1.full_time_faculty = None if 'full_time_faculty' in d1 else A
-        else:
-            o1.full_time_faculty = v1
-        o1.national_id = A
-        o1.fellowship = A
-        o1.certifications = A
-        o1.degree = A
-        o1.sector = A
-        o1.center_code = A
-        o1.emergency_duty = A
-        o1.present = A
-        if not d1.keys() <= K_109:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_109:
-                    continue
-                h1 = RARE_prescriber.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.ordered_by = o1
+    o.ordered_by = None if v is None else t_prescriber(v)
 
 def h_anesthesia__position(o, v):
     o.position = v
@@ -4617,7 +2632,7 @@ def h_anesthesia__block(o, v):
     o.block = v
 
 def t_anesthesia(d):
-    o = NEW(C_434)
+    o = NEW(C_403)
     g = d.get
     v = g('session')
     if v is None:
@@ -4673,61 +2688,7 @@ def t_anesthesia(d):
     if v is None:
         o.anesthesiologist = None if 'anesthesiologist' in d else A
     else:
-        d1 = v
-        o1 = NEW(C_108)
-        g1 = d1.get
-        v1 = g1('council_no')
-        if v1 is None:
-            o1.council_no = None if 'council_no' in d1 else A
-        else:
-            o1.council_no = v1
-        v1 = g1('name')
-        if v1 is None:
-            o1.name = None if 'name' in d1 else A
-        else:
-            o1.name = v1
-        v1 = g1('specialty')
-        if v1 is None:
-            o1.specialty = None if 'specialty' in d1 else A
-        else:
-            o1.specialty = v1
-        v1 = g1('role')
-        if v1 is None:
-            o1.role = None if 'role' in d1 else A
-        else:
-            o1.role = v1
-        v1 = g1('resident_year')
-        if v1 is None:
-            o1.resident_year = None if 'resident_year' in d1 else A
-        else:
-            o1.resident_year = v1
-        v1 = g1('full_time_faculty')
-        if v1 is None:
-            o1.full_time_faculty = None if 'full_time_faculty' in d1 else A
-        else:
-            o1.full_time_faculty = v1
-        o1.national_id = A
-        o1.fellowship = A
-        o1.certifications = A
-        o1.degree = A
-        o1.sector = A
-        o1.center_code = A
-        o1.emergency_duty = A
-        o1.present = A
-        if not d1.keys() <= K_109:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_109:
-                    continue
-                h1 = RARE_prescriber.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.anesthesiologist = o1
+        o.anesthesiologist = t_prescriber(v)
     o.risk_factors = A
     o.recovery_in = A
     o.recovery_out = A
@@ -4740,10 +2701,10 @@ def t_anesthesia(d):
     o.lowest_temperature_c = A
     o.controlled_hypotension = A
     o.block = A
-    if not d.keys() <= K_435:
+    if not d.keys() <= K_404:
         ex = {}
         for k, v in d.items():
-            if k in K_435:
+            if k in K_404:
                 continue
             h = RARE_anesthesia.get(k)
             if h is None:
@@ -4766,79 +2727,22 @@ def h_pain_management__mode(o, v):
     o.mode = v
 
 def h_pain_management__by(o, v):
-    if v is None:
-        o.by = None
-    else:
-        d1 = v
-        o1 = NEW(C_108)
-        g1 = d1.get
-        v1 = g1('council_no')
-        if v1 is None:
-            o1.council_no = None if 'council_no' in d1 else A
-        else:
-            o1.council_no = v1
-        v1 = g1('name')
-        if v1 is None:
-            o1.name = None if 'name' in d1 else A
-        else:
-            o1.name = v1
-        v1 = g1('specialty')
-        if v1 is None:
-            o1.specialty = None if 'specialty' in d1 else A
-        else:
-            o1.specialty = v1
-        v1 = g1('role')
-        if v1 is None:
-            o1.role = None if 'role' in d1 else A
-        else:
-            o1.role = v1
-        v1 = g1('resident_year')
-        if v1 is None:
-            o1.resident_year = None if 'resident_year' in d1 else A
-        else:
-            o1.resident_year = v1
-        v1 = g1('full_time_faculty')
-        if v1 is None:
-            o1.full_time_faculty = None if 'full_time_faculty' in d1 else A
-        else:
-            o1.full_time_faculty = v1
-        o1.national_id = A
-        o1.fellowship = A
-        o1.certifications = A
-        o1.degree = A
-        o1.sector = A
-        o1.center_code = A
-        o1.emergency_duty = A
-        o1.present = A
-        if not d1.keys() <= K_109:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_109:
-                    continue
-                h1 = RARE_prescriber.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.by = o1
+    o.by = None if v is None else t_prescriber(v)
 
 def h_pain_management__units_claimed(o, v):
     o.units_claimed = v
 
 def t_pain_management(d):
-    o = NEW(C_452)
+    o = NEW(C_421)
     o.on = A
     o.route = A
     o.mode = A
     o.by = A
     o.units_claimed = A
-    if not d.keys() <= K_21:
+    if not d.keys() <= K_24:
         ex = {}
         for k, v in d.items():
-            if k in K_21:
+            if k in K_24:
                 continue
             h = RARE_pain_management.get(k)
             if h is None:
@@ -4852,446 +2756,82 @@ def t_pain_management(d):
 
 
 def t_headings(d):
-    o = NEW(C_347)
+    o = NEW(C_422)
     g = d.get
     v = g('hoteling')
     if v is None:
         o.hoteling = None if 'hoteling' in d else A
     else:
-        d1 = v
-        o1 = NEW(C_453)
-        g1 = d1.get
-        v1 = g1('requested')
-        if v1 is None:
-            o1.requested = None if 'requested' in d1 else A
-        else:
-            o1.requested = v1
-        v1 = g1('lines')
-        if v1 is None:
-            o1.lines = None if 'lines' in d1 else A
-        else:
-            o1.lines = [t_line(e1) for e1 in v1]
-        if not d1.keys() <= K_454:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_454:
-                    continue
-                h1 = RARE_heading.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.hoteling = o1
+        o.hoteling = t_heading(v)
     v = g('nursing')
     if v is None:
         o.nursing = None if 'nursing' in d else A
     else:
-        d1 = v
-        o1 = NEW(C_453)
-        g1 = d1.get
-        v1 = g1('requested')
-        if v1 is None:
-            o1.requested = None if 'requested' in d1 else A
-        else:
-            o1.requested = v1
-        v1 = g1('lines')
-        if v1 is None:
-            o1.lines = None if 'lines' in d1 else A
-        else:
-            o1.lines = [t_line(e1) for e1 in v1]
-        if not d1.keys() <= K_454:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_454:
-                    continue
-                h1 = RARE_heading.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.nursing = o1
+        o.nursing = t_heading(v)
     v = g('visits')
     if v is None:
         o.visits = None if 'visits' in d else A
     else:
-        d1 = v
-        o1 = NEW(C_453)
-        g1 = d1.get
-        v1 = g1('requested')
-        if v1 is None:
-            o1.requested = None if 'requested' in d1 else A
-        else:
-            o1.requested = v1
-        v1 = g1('lines')
-        if v1 is None:
-            o1.lines = None if 'lines' in d1 else A
-        else:
-            o1.lines = [t_line(e1) for e1 in v1]
-        if not d1.keys() <= K_454:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_454:
-                    continue
-                h1 = RARE_heading.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.visits = o1
+        o.visits = t_heading(v)
     v = g('consultations')
     if v is None:
         o.consultations = None if 'consultations' in d else A
     else:
-        d1 = v
-        o1 = NEW(C_453)
-        g1 = d1.get
-        v1 = g1('requested')
-        if v1 is None:
-            o1.requested = None if 'requested' in d1 else A
-        else:
-            o1.requested = v1
-        v1 = g1('lines')
-        if v1 is None:
-            o1.lines = None if 'lines' in d1 else A
-        else:
-            o1.lines = [t_line(e1) for e1 in v1]
-        if not d1.keys() <= K_454:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_454:
-                    continue
-                h1 = RARE_heading.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.consultations = o1
+        o.consultations = t_heading(v)
     v = g('surgeon')
     if v is None:
         o.surgeon = None if 'surgeon' in d else A
     else:
-        d1 = v
-        o1 = NEW(C_453)
-        g1 = d1.get
-        v1 = g1('requested')
-        if v1 is None:
-            o1.requested = None if 'requested' in d1 else A
-        else:
-            o1.requested = v1
-        v1 = g1('lines')
-        if v1 is None:
-            o1.lines = None if 'lines' in d1 else A
-        else:
-            o1.lines = [t_line(e1) for e1 in v1]
-        if not d1.keys() <= K_454:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_454:
-                    continue
-                h1 = RARE_heading.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.surgeon = o1
+        o.surgeon = t_heading(v)
     v = g('assistant_surgeon')
     if v is None:
         o.assistant_surgeon = None if 'assistant_surgeon' in d else A
     else:
-        d1 = v
-        o1 = NEW(C_453)
-        g1 = d1.get
-        v1 = g1('requested')
-        if v1 is None:
-            o1.requested = None if 'requested' in d1 else A
-        else:
-            o1.requested = v1
-        v1 = g1('lines')
-        if v1 is None:
-            o1.lines = None if 'lines' in d1 else A
-        else:
-            o1.lines = [t_line(e1) for e1 in v1]
-        if not d1.keys() <= K_454:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_454:
-                    continue
-                h1 = RARE_heading.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.assistant_surgeon = o1
+        o.assistant_surgeon = t_heading(v)
     v = g('anesthesia')
     if v is None:
         o.anesthesia = None if 'anesthesia' in d else A
     else:
-        d1 = v
-        o1 = NEW(C_453)
-        g1 = d1.get
-        v1 = g1('requested')
-        if v1 is None:
-            o1.requested = None if 'requested' in d1 else A
-        else:
-            o1.requested = v1
-        v1 = g1('lines')
-        if v1 is None:
-            o1.lines = None if 'lines' in d1 else A
-        else:
-            o1.lines = [t_line(e1) for e1 in v1]
-        if not d1.keys() <= K_454:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_454:
-                    continue
-                h1 = RARE_heading.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.anesthesia = o1
+        o.anesthesia = t_heading(v)
     v = g('operating_room')
     if v is None:
         o.operating_room = None if 'operating_room' in d else A
     else:
-        d1 = v
-        o1 = NEW(C_453)
-        g1 = d1.get
-        v1 = g1('requested')
-        if v1 is None:
-            o1.requested = None if 'requested' in d1 else A
-        else:
-            o1.requested = v1
-        v1 = g1('lines')
-        if v1 is None:
-            o1.lines = None if 'lines' in d1 else A
-        else:
-            o1.lines = [t_line(e1) for e1 in v1]
-        if not d1.keys() <= K_454:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_454:
-                    continue
-                h1 = RARE_heading.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.operating_room = o1
+        o.operating_room = t_heading(v)
     v = g('drugs')
     if v is None:
         o.drugs = None if 'drugs' in d else A
     else:
-        d1 = v
-        o1 = NEW(C_453)
-        g1 = d1.get
-        v1 = g1('requested')
-        if v1 is None:
-            o1.requested = None if 'requested' in d1 else A
-        else:
-            o1.requested = v1
-        v1 = g1('lines')
-        if v1 is None:
-            o1.lines = None if 'lines' in d1 else A
-        else:
-            o1.lines = [t_line(e1) for e1 in v1]
-        if not d1.keys() <= K_454:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_454:
-                    continue
-                h1 = RARE_heading.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.drugs = o1
+        o.drugs = t_heading(v)
     v = g('supplies')
     if v is None:
         o.supplies = None if 'supplies' in d else A
     else:
-        d1 = v
-        o1 = NEW(C_453)
-        g1 = d1.get
-        v1 = g1('requested')
-        if v1 is None:
-            o1.requested = None if 'requested' in d1 else A
-        else:
-            o1.requested = v1
-        v1 = g1('lines')
-        if v1 is None:
-            o1.lines = None if 'lines' in d1 else A
-        else:
-            o1.lines = [t_line(e1) for e1 in v1]
-        if not d1.keys() <= K_454:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_454:
-                    continue
-                h1 = RARE_heading.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.supplies = o1
+        o.supplies = t_heading(v)
     v = g('lab')
     if v is None:
         o.lab = None if 'lab' in d else A
     else:
-        d1 = v
-        o1 = NEW(C_453)
-        g1 = d1.get
-        v1 = g1('requested')
-        if v1 is None:
-            o1.requested = None if 'requested' in d1 else A
-        else:
-            o1.requested = v1
-        v1 = g1('lines')
-        if v1 is None:
-            o1.lines = None if 'lines' in d1 else A
-        else:
-            o1.lines = [t_line(e1) for e1 in v1]
-        if not d1.keys() <= K_454:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_454:
-                    continue
-                h1 = RARE_heading.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.lab = o1
+        o.lab = t_heading(v)
     v = g('imaging')
     if v is None:
         o.imaging = None if 'imaging' in d else A
     else:
-        d1 = v
-        o1 = NEW(C_453)
-        g1 = d1.get
-        v1 = g1('requested')
-        if v1 is None:
-            o1.requested = None if 'requested' in d1 else A
-        else:
-            o1.requested = v1
-        v1 = g1('lines')
-        if v1 is None:
-            o1.lines = None if 'lines' in d1 else A
-        else:
-            o1.lines = [t_line(e1) for e1 in v1]
-        if not d1.keys() <= K_454:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_454:
-                    continue
-                h1 = RARE_heading.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.imaging = o1
+        o.imaging = t_heading(v)
     v = g('physiotherapy')
     if v is None:
         o.physiotherapy = None if 'physiotherapy' in d else A
     else:
-        d1 = v
-        o1 = NEW(C_453)
-        g1 = d1.get
-        v1 = g1('requested')
-        if v1 is None:
-            o1.requested = None if 'requested' in d1 else A
-        else:
-            o1.requested = v1
-        v1 = g1('lines')
-        if v1 is None:
-            o1.lines = None if 'lines' in d1 else A
-        else:
-            o1.lines = [t_line(e1) for e1 in v1]
-        if not d1.keys() <= K_454:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_454:
-                    continue
-                h1 = RARE_heading.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.physiotherapy = o1
+        o.physiotherapy = t_heading(v)
     v = g('other')
     if v is None:
         o.other = None if 'other' in d else A
     else:
-        d1 = v
-        o1 = NEW(C_453)
-        g1 = d1.get
-        v1 = g1('requested')
-        if v1 is None:
-            o1.requested = None if 'requested' in d1 else A
-        else:
-            o1.requested = v1
-        v1 = g1('lines')
-        if v1 is None:
-            o1.lines = None if 'lines' in d1 else A
-        else:
-            o1.lines = [t_line(e1) for e1 in v1]
-        if not d1.keys() <= K_454:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_454:
-                    continue
-                h1 = RARE_heading.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.other = o1
-    if not d.keys() <= K_348:
+        o.other = t_heading(v)
+    if not d.keys() <= K_423:
         ex = {}
         for k, v in d.items():
-            if k in K_348:
+            if k in K_423:
                 continue
             h = RARE_headings.get(k)
             if h is None:
@@ -5305,7 +2845,7 @@ def t_headings(d):
 
 
 def t_heading(d):
-    o = NEW(C_453)
+    o = NEW(C_438)
     g = d.get
     v = g('requested')
     if v is None:
@@ -5317,10 +2857,10 @@ def t_heading(d):
         o.lines = None if 'lines' in d else A
     else:
         o.lines = [t_line(e) for e in v]
-    if not d.keys() <= K_454:
+    if not d.keys() <= K_439:
         ex = {}
         for k, v in d.items():
-            if k in K_454:
+            if k in K_439:
                 continue
             h = RARE_heading.get(k)
             if h is None:
@@ -5346,124 +2886,10 @@ def h_line__requested(o, v):
     o.requested = v
 
 def h_line__ordered_by(o, v):
-    if v is None:
-        o.ordered_by = None
-    else:
-        d1 = v
-        o1 = NEW(C_108)
-        g1 = d1.get
-        v1 = g1('council_no')
-        if v1 is None:
-            o1.council_no = None if 'council_no' in d1 else A
-        else:
-            o1.council_no = v1
-        v1 = g1('name')
-        if v1 is None:
-            o1.name = None if 'name' in d1 else A
-        else:
-            o1.name = v1
-        v1 = g1('specialty')
-        if v1 is None:
-            o1.specialty = None if 'specialty' in d1 else A
-        else:
-            o1.specialty = v1
-        v1 = g1('role')
-        if v1 is None:
-            o1.role = None if 'role' in d1 else A
-        else:
-            o1.role = v1
-        v1 = g1('resident_year')
-        if v1 is None:
-            o1.resident_year = None if 'resident_year' in d1 else A
-        else:
-            o1.resident_year = v1
-        v1 = g1('full_time_faculty')
-        if v1 is None:
-            o1.full_time_faculty = None if 'full_time_faculty' in d1 else A
-        else:
-            o1.full_time_faculty = v1
-        o1.national_id = A
-        o1.fellowship = A
-        o1.certifications = A
-        o1.degree = A
-        o1.sector = A
-        o1.center_code = A
-        o1.emergency_duty = A
-        o1.present = A
-        if not d1.keys() <= K_109:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_109:
-                    continue
-                h1 = RARE_prescriber.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.ordered_by = o1
+    o.ordered_by = None if v is None else t_prescriber(v)
 
 def h_line__performed_by(o, v):
-    if v is None:
-        o.performed_by = None
-    else:
-        d1 = v
-        o1 = NEW(C_108)
-        g1 = d1.get
-        v1 = g1('council_no')
-        if v1 is None:
-            o1.council_no = None if 'council_no' in d1 else A
-        else:
-            o1.council_no = v1
-        v1 = g1('name')
-        if v1 is None:
-            o1.name = None if 'name' in d1 else A
-        else:
-            o1.name = v1
-        v1 = g1('specialty')
-        if v1 is None:
-            o1.specialty = None if 'specialty' in d1 else A
-        else:
-            o1.specialty = v1
-        v1 = g1('role')
-        if v1 is None:
-            o1.role = None if 'role' in d1 else A
-        else:
-            o1.role = v1
-        v1 = g1('resident_year')
-        if v1 is None:
-            o1.resident_year = None if 'resident_year' in d1 else A
-        else:
-            o1.resident_year = v1
-        v1 = g1('full_time_faculty')
-        if v1 is None:
-            o1.full_time_faculty = None if 'full_time_faculty' in d1 else A
-        else:
-            o1.full_time_faculty = v1
-        o1.national_id = A
-        o1.fellowship = A
-        o1.certifications = A
-        o1.degree = A
-        o1.sector = A
-        o1.center_code = A
-        o1.emergency_duty = A
-        o1.present = A
-        if not d1.keys() <= K_109:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_109:
-                    continue
-                h1 = RARE_prescriber.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.performed_by = o1
+    o.performed_by = None if v is None else t_prescriber(v)
 
 def h_line__physician_present(o, v):
     o.physician_present = v
@@ -5532,7 +2958,7 @@ def h_line__physician_assessment(o, v):
     o.physician_assessment = v
 
 def t_line(d):
-    o = NEW(C_485)
+    o = NEW(C_470)
     g = d.get
     v = g('code')
     if v is None:
@@ -5592,10 +3018,10 @@ def t_line(d):
     o.leads = A
     o.nights = A
     o.physician_assessment = A
-    if not d.keys() <= K_486:
+    if not d.keys() <= K_471:
         ex = {}
         for k, v in d.items():
-            if k in K_486:
+            if k in K_471:
                 continue
             h = RARE_line.get(k)
             if h is None:
@@ -5630,7 +3056,7 @@ def h_global_package__full_time_addition_requested(o, v):
     o.full_time_addition_requested = v
 
 def t_global_package(d):
-    o = NEW(C_333)
+    o = NEW(C_485)
     g = d.get
     v = g('name')
     if v is None:
@@ -5644,10 +3070,10 @@ def t_global_package(d):
     o.modifiers = A
     o.modifier_requested = A
     o.full_time_addition_requested = A
-    if not d.keys() <= K_334:
+    if not d.keys() <= K_486:
         ex = {}
         for k, v in d.items():
-            if k in K_334:
+            if k in K_486:
                 continue
             h = RARE_global_package.get(k)
             if h is None:
@@ -5667,7 +3093,7 @@ def h_accident__employer_liable(o, v):
     o.employer_liable = v
 
 def t_accident(d):
-    o = NEW(C_337)
+    o = NEW(C_490)
     g = d.get
     v = g('kind')
     if v is None:
@@ -5681,10 +3107,10 @@ def t_accident(d):
         o.on = DATES.get(v) or TD(v)
     o.first_discharged_on = A
     o.employer_liable = A
-    if not d.keys() <= K_338:
+    if not d.keys() <= K_491:
         ex = {}
         for k, v in d.items():
-            if k in K_338:
+            if k in K_491:
                 continue
             h = RARE_accident.get(k)
             if h is None:
@@ -5701,42 +3127,20 @@ def h_injury__cause(o, v):
     o.cause = v
 
 def h_injury__assailant(o, v):
-    if v is None:
-        o.assailant = None
-    else:
-        d1 = v
-        o1 = NEW(C_504)
-        o1.relation = A
-        o1.identity = A
-        o1.fled = A
-        o1.mental_disorder = A
-        if not d1.keys() <= K_21:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_21:
-                    continue
-                h1 = RARE_injury__assailant.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, v1)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.assailant = o1
+    o.assailant = None if v is None else t_injury__assailant(v)
 
 def h_injury__judicial_confirmation(o, v):
     o.judicial_confirmation = v
 
 def t_injury(d):
-    o = NEW(C_303)
+    o = NEW(C_497)
     o.cause = A
     o.assailant = A
     o.judicial_confirmation = A
-    if not d.keys() <= K_21:
+    if not d.keys() <= K_24:
         ex = {}
         for k, v in d.items():
-            if k in K_21:
+            if k in K_24:
                 continue
             h = RARE_injury.get(k)
             if h is None:
@@ -5762,15 +3166,15 @@ def h_injury__assailant__mental_disorder(o, v):
     o.mental_disorder = v
 
 def t_injury__assailant(d):
-    o = NEW(C_504)
+    o = NEW(C_502)
     o.relation = A
     o.identity = A
     o.fled = A
     o.mental_disorder = A
-    if not d.keys() <= K_21:
+    if not d.keys() <= K_24:
         ex = {}
         for k, v in d.items():
-            if k in K_21:
+            if k in K_24:
                 continue
             h = RARE_injury__assailant.get(k)
             if h is None:
@@ -5793,14 +3197,14 @@ def h_burn__area_cm2(o, v):
     o.area_cm2 = v
 
 def t_burn(d):
-    o = NEW(C_305)
+    o = NEW(C_506)
     o.regions = A
     o.tbsa_declared = A
     o.area_cm2 = A
-    if not d.keys() <= K_21:
+    if not d.keys() <= K_24:
         ex = {}
         for k, v in d.items():
-            if k in K_21:
+            if k in K_24:
                 continue
             h = RARE_burn.get(k)
             if h is None:
@@ -5820,13 +3224,13 @@ def h_burn__regions__side(o, v):
     o.side = v
 
 def t_burn__regions(d):
-    o = NEW(C_515)
+    o = NEW(C_509)
     o.region = A
     o.side = A
-    if not d.keys() <= K_21:
+    if not d.keys() <= K_24:
         ex = {}
         for k, v in d.items():
-            if k in K_21:
+            if k in K_24:
                 continue
             h = RARE_burn__regions.get(k)
             if h is None:
@@ -5840,7 +3244,7 @@ def t_burn__regions(d):
 
 
 def t_declared(d):
-    o = NEW(C_35)
+    o = NEW(C_510)
     g = d.get
     v = g('count')
     if v is None:
@@ -5862,10 +3266,10 @@ def t_declared(d):
         o.org_share = None if 'org_share' in d else A
     else:
         o.org_share = v
-    if not d.keys() <= K_36:
+    if not d.keys() <= K_511:
         ex = {}
         for k, v in d.items():
-            if k in K_36:
+            if k in K_511:
                 continue
             h = RARE_declared.get(k)
             if h is None:

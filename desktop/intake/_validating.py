@@ -12,590 +12,590 @@ K_1 = frozenset(['batch', 'bills', 'format', 'prescriptions'])
 F_2 = SPECS['claim_batch']['format']
 E_3 = SPECS['claim_batch']['format'].enum
 F_4 = SPECS['claim_batch']['batch']
-C_5 = model.Batch
-K_6 = frozenset(['declared', 'fund', 'id', 'period', 'provider', 'submitted_on'])
-F_7 = SPECS['batch']['id']
-F_8 = SPECS['batch']['period']
-F_9 = SPECS['batch']['fund']
-E_10 = SPECS['batch']['fund'].enum
-F_11 = SPECS['batch']['submitted_on']
-F_12 = SPECS['batch']['provider']
-F_13 = SPECS['batch']['declared']
-F_14 = SPECS['claim_batch']['prescriptions']
-F_15 = SPECS['claim_batch']['bills']
-F_16 = SPECS['batch']['service_type']
-E_17 = SPECS['batch']['service_type'].enum
-F_18 = SPECS['batch']['faculty']
-F_19 = SPECS['batch']['periods']
-F_20 = SPECS['batch']['efile_submitted_on']
-F_21 = SPECS['batch']['invoices']
-F_22 = SPECS['batch']['objection']
-C_23 = model.BatchObjection
-K_24 = frozenset([])
-C_25 = model.Provider
-K_26 = frozenset(['accreditation', 'city', 'code', 'contract', 'deprivation_grade', 'equipment', 'kind', 'name', 'province', 'sector', 'technical_director'])
-F_27 = SPECS['provider']['code']
-F_28 = SPECS['provider']['name']
-F_29 = SPECS['provider']['kind']
-E_30 = SPECS['provider']['kind'].enum
-F_31 = SPECS['provider']['sector']
-E_32 = SPECS['provider']['sector'].enum
-F_33 = SPECS['provider']['city']
-F_34 = SPECS['provider']['province']
-F_35 = SPECS['provider']['technical_director']
-F_36 = SPECS['provider']['contract']
-F_37 = SPECS['provider']['equipment']
-E_38 = SPECS['provider']['equipment'].enum
-F_39 = SPECS['provider']['accreditation']
-F_40 = SPECS['provider']['deprivation_grade']
-E_41 = SPECS['provider']['deprivation_grade'].enum
-C_42 = model.Declared
-K_43 = frozenset(['count', 'insured_share', 'org_share', 'total'])
-F_44 = SPECS['declared']['count']
-F_45 = SPECS['declared']['total']
-F_46 = SPECS['declared']['insured_share']
-F_47 = SPECS['declared']['org_share']
-F_48 = SPECS['batch.invoices']['ref']
-F_49 = SPECS['batch.invoices']['certified_copy']
-F_50 = SPECS['batch.invoices']['items']
-C_51 = model.BatchInvoice
-F_52 = SPECS['batch.objection']['kind']
-E_53 = SPECS['batch.objection']['kind'].enum
-F_54 = SPECS['batch.objection']['report_received_on']
-F_55 = SPECS['batch.objection']['filed_on']
-F_56 = SPECS['batch.objection']['previous_expired_on']
-F_57 = SPECS['batch.objection']['new_certificate_submitted_on']
-F_58 = SPECS['batch.objection']['months']
-F_59 = SPECS['provider']['hospital_based']
-F_60 = SPECS['provider']['center_code']
-F_61 = SPECS['provider']['teaching']
-F_62 = SPECS['provider']['licence']
-C_63 = model.ProviderLicence
-F_64 = SPECS['provider']['linac_max_energy_mv']
-F_65 = SPECS['provider']['opened_on']
-F_66 = SPECS['provider']['approved_wards']
-E_67 = SPECS['provider']['approved_wards'].enum
-F_68 = SPECS['provider']['icu']
-C_69 = model.ProviderIcu
-F_70 = SPECS['provider']['specialties_on_staff']
-F_71 = SPECS['provider']['departments']
-E_72 = SPECS['provider']['departments'].enum
-F_73 = SPECS['provider']['recovery_standard']
-C_74 = model.ProviderTechnicalDirector
-K_75 = frozenset(['council_no', 'name', 'specialty'])
-F_76 = SPECS['provider.technical_director']['council_no']
-F_77 = SPECS['provider.technical_director']['name']
-F_78 = SPECS['provider.technical_director']['specialty']
-C_79 = model.ProviderContract
-K_80 = frozenset(['from', 'rural', 'suspensions', 'to'])
-F_81 = SPECS['provider.contract']['from']
-F_82 = SPECS['provider.contract']['to']
-F_83 = SPECS['provider.contract']['rural']
-F_84 = SPECS['provider.contract']['suspensions']
-C_85 = model.ProviderAccreditation
-K_86 = frozenset(['hospital', 'wards'])
-F_87 = SPECS['provider.accreditation']['hospital']
-E_88 = SPECS['provider.accreditation']['hospital'].enum
-F_89 = SPECS['provider.accreditation']['wards']
-F_90 = SPECS['provider.technical_director']['absences']
-F_91 = SPECS['provider.technical_director.absences']['from']
-F_92 = SPECS['provider.technical_director.absences']['to']
-C_93 = model.ProviderTechnicalDirectorAbsence
-F_94 = SPECS['provider.contract']['services']
-F_95 = SPECS['provider.contract']['cumulative_delivery']
-C_96 = model.ProviderContractSuspension
-K_97 = frozenset(['from', 'to'])
-F_98 = SPECS['provider.contract.suspensions']['from']
-F_99 = SPECS['provider.contract.suspensions']['to']
-F_100 = SPECS['provider.licence']['to']
-F_101 = SPECS['provider.licence']['services']
-E_102 = SPECS['provider.licence']['services'].enum
-F_103 = SPECS['provider.accreditation']['history']
-F_104 = SPECS['provider.accreditation.history']['grade']
-E_105 = SPECS['provider.accreditation.history']['grade'].enum
-F_106 = SPECS['provider.accreditation.history']['from']
-F_107 = SPECS['provider.accreditation.history']['to']
-C_108 = model.ProviderAccreditationHistory
-F_109 = SPECS['provider.icu']['beds']
-F_110 = SPECS['provider.icu']['in_house_physician']
-F_111 = SPECS['provider.icu']['in_house_physicians']
-F_112 = SPECS['provider.icu']['technical_manager']
-F_113 = SPECS['prescription']['declared']
-F_114 = SPECS['prescription']['purpose']
-E_115 = SPECS['prescription']['purpose'].enum
-F_116 = SPECS['prescription']['setting']
-E_117 = SPECS['prescription']['setting'].enum
-F_118 = SPECS['prescription']['ward']
-E_119 = SPECS['prescription']['ward'].enum
-F_120 = SPECS['prescription']['sessions_ordered']
-F_121 = SPECS['prescription']['treatment_plan_by']
-E_122 = SPECS['prescription']['treatment_plan_by'].enum
-F_123 = SPECS['prescription']['place_of_service']
-E_124 = SPECS['prescription']['place_of_service'].enum
-F_125 = SPECS['prescription']['performer']
-C_126 = model.Person
-K_127 = frozenset(['council_no', 'full_time_faculty', 'name', 'resident_year', 'role', 'specialty'])
-F_128 = SPECS['prescriber']['council_no']
-F_129 = SPECS['prescriber']['name']
-F_130 = SPECS['prescriber']['specialty']
-F_131 = SPECS['prescriber']['role']
-E_132 = SPECS['prescriber']['role'].enum
-F_133 = SPECS['prescriber']['resident_year']
-F_134 = SPECS['prescriber']['full_time_faculty']
-F_135 = SPECS['prescription']['pregnancy']
-C_136 = model.PrescriptionPregnancy
-F_137 = SPECS['prescription']['course']
-C_138 = model.Course
-C_139 = model.Prescription
-K_140 = frozenset(['approval', 'attachments', 'diagnosis', 'insured', 'items', 'paper', 'prescribed_on', 'prescriber', 'referral', 'seq', 'served_on', 'sheet', 'tracking_code'])
-F_141 = SPECS['prescription']['seq']
-F_142 = SPECS['prescription']['insured']
-C_143 = model.Insured
-K_144 = frozenset(['birth_date', 'fund', 'insurance_no', 'name', 'national_id', 'referral_required', 'sex', 'special_patient'])
-F_145 = SPECS['insured']['national_id']
-F_146 = SPECS['insured']['name']
-F_147 = SPECS['insured']['sex']
-E_148 = SPECS['insured']['sex'].enum
-F_149 = SPECS['insured']['birth_date']
-F_150 = SPECS['insured']['insurance_no']
-F_151 = SPECS['insured']['fund']
-E_152 = SPECS['insured']['fund'].enum
-F_153 = SPECS['insured']['referral_required']
-F_154 = SPECS['insured']['special_patient']
-F_155 = SPECS['prescription']['prescriber']
-F_156 = SPECS['prescription']['prescribed_on']
-F_157 = SPECS['prescription']['served_on']
-F_158 = SPECS['prescription']['diagnosis']
-F_159 = SPECS['prescription']['sheet']
-E_160 = SPECS['prescription']['sheet'].enum
-F_161 = SPECS['prescription']['paper']
-C_162 = model.Paper
-K_163 = frozenset(['admission_stamp', 'center_stamp', 'council_stamp', 'director_signed', 'emergency_stamp', 'erasure', 'handwritings', 'provider_stamp', 'signature'])
-F_164 = SPECS['paper']['signature']
-E_165 = SPECS['paper']['signature'].enum
-F_166 = SPECS['paper']['council_stamp']
-F_167 = SPECS['paper']['erasure']
-E_168 = SPECS['paper']['erasure'].enum
-F_169 = SPECS['paper']['handwritings']
-F_170 = SPECS['paper']['provider_stamp']
-F_171 = SPECS['paper']['director_signed']
-F_172 = SPECS['paper']['center_stamp']
-F_173 = SPECS['paper']['emergency_stamp']
-F_174 = SPECS['paper']['admission_stamp']
-F_175 = SPECS['prescription']['referral']
-C_176 = model.Referral
-K_177 = frozenset(['from_council_no', 'names_provider'])
-F_178 = SPECS['referral']['from_council_no']
-F_179 = SPECS['referral']['names_provider']
-F_180 = SPECS['prescription']['tracking_code']
-F_181 = SPECS['prescription']['approval']
-C_182 = model.Approval
-K_183 = frozenset(['by', 'kind', 'on', 'ref'])
-F_184 = SPECS['approval']['by']
-F_185 = SPECS['approval']['on']
-F_186 = SPECS['approval']['kind']
-E_187 = SPECS['approval']['kind'].enum
-F_188 = SPECS['approval']['ref']
-F_189 = SPECS['prescription']['attachments']
-E_190 = SPECS['prescription']['attachments'].enum
-F_191 = SPECS['prescription']['items']
-F_192 = SPECS['prescription.pregnancy']['weeks']
-F_193 = SPECS['prescription.pregnancy']['fetuses']
-F_194 = SPECS['paper']['provider_stamp_code']
-F_195 = SPECS['paper']['physio_diagnosis']
-F_196 = SPECS['paper']['card_copy_photo']
-F_197 = SPECS['paper']['assistant_signed_operation_note']
-F_198 = SPECS['paper']['assistant_signed_or_sheet']
-F_199 = SPECS['insured']['insurer']
-F_200 = SPECS['insured']['registered_conditions']
-F_201 = SPECS['insured']['conditions']
-F_202 = SPECS['insured']['menopausal']
-F_203 = SPECS['insured']['menopause_age']
-F_204 = SPECS['insured']['bmi']
-F_205 = SPECS['insured']['osteoporosis_treatment_start']
-F_206 = SPECS['insured']['transplant_on']
-F_207 = SPECS['insured']['on_mother_booklet']
-F_208 = SPECS['prescriber']['national_id']
-F_209 = SPECS['prescriber']['fellowship']
-F_210 = SPECS['prescriber']['certifications']
-F_211 = SPECS['prescriber']['degree']
-F_212 = SPECS['prescriber']['sector']
-E_213 = SPECS['prescriber']['sector'].enum
-F_214 = SPECS['prescriber']['center_code']
-F_215 = SPECS['prescriber']['emergency_duty']
-F_216 = SPECS['prescriber']['present']
-F_217 = SPECS['referral']['code']
-F_218 = SPECS['referral']['from_specialty']
-F_219 = SPECS['item']['served_on']
-F_220 = SPECS['item']['attachments']
-E_221 = SPECS['item']['attachments'].enum
-F_222 = SPECS['item']['modifiers']
-F_223 = SPECS['item']['performer']
-C_224 = model.Item
-K_225 = frozenset(['code', 'description', 'details', 'line', 'qty', 'requested'])
-F_226 = SPECS['item']['line']
-F_227 = SPECS['item']['code']
-F_228 = SPECS['item']['description']
-F_229 = SPECS['item']['qty']
-F_230 = SPECS['item']['requested']
-C_231 = model.ItemRequested
-K_232 = frozenset(['insured', 'org', 'total'])
-F_233 = SPECS['item.requested']['total']
-F_234 = SPECS['item.requested']['insured']
-F_235 = SPECS['item.requested']['org']
-F_236 = SPECS['item']['details']
-C_237 = model.Details
-F_238 = SPECS['details']['tooth']
-F_239 = SPECS['details']['teeth']
-F_240 = SPECS['details']['jaw']
-E_241 = SPECS['details']['jaw'].enum
-F_242 = SPECS['details']['table2_row']
-F_243 = SPECS['details']['film_type']
-E_244 = SPECS['details']['film_type'].enum
-F_245 = SPECS['details']['region']
-F_246 = SPECS['details']['regions']
-F_247 = SPECS['details']['region_count']
-F_248 = SPECS['details']['laterality']
-E_249 = SPECS['details']['laterality'].enum
-F_250 = SPECS['details']['vertebrae']
-F_251 = SPECS['details']['limbs']
-F_252 = SPECS['details']['sessions']
-F_253 = SPECS['details']['films']
-F_254 = SPECS['details']['technique']
-E_255 = SPECS['details']['technique'].enum
-F_256 = SPECS['details']['portable']
-F_257 = SPECS['details']['contrast']
-F_258 = SPECS['details']['contrast_route']
-E_259 = SPECS['details']['contrast_route'].enum
-F_260 = SPECS['details']['spiral']
-F_261 = SPECS['details']['phase']
-F_262 = SPECS['details']['phases']
-F_263 = SPECS['details']['separate_report']
-F_264 = SPECS['details']['ct_simulator']
-F_265 = SPECS['details']['ordered_by_specialty']
-F_266 = SPECS['details']['spect']
-F_267 = SPECS['details']['spect_prescribed']
-F_268 = SPECS['details']['spect_in_report']
-F_269 = SPECS['details']['isotope']
-F_270 = SPECS['details']['energy_group']
-E_271 = SPECS['details']['energy_group'].enum
-F_272 = SPECS['details']['energy_mv']
-F_273 = SPECS['details']['fields']
-F_274 = SPECS['details']['complex_field']
-F_275 = SPECS['details']['gantry_angles']
-F_276 = SPECS['details']['beam_shaping']
-E_277 = SPECS['details']['beam_shaping'].enum
-F_278 = SPECS['details']['machine']
-E_279 = SPECS['details']['machine'].enum
-F_280 = SPECS['details']['session']
-F_281 = SPECS['details']['supervisor_confirmed']
-F_282 = SPECS['details']['test']
-F_283 = SPECS['details']['agent']
-F_284 = SPECS['details']['sample']
-F_285 = SPECS['details']['analyte']
-F_286 = SPECS['details']['method']
-E_287 = SPECS['details']['method'].enum
-F_288 = SPECS['details']['prescribed_method']
-E_289 = SPECS['details']['prescribed_method'].enum
-F_290 = SPECS['details']['primers']
-F_291 = SPECS['details']['probes']
-F_292 = SPECS['details']['ihc_score']
-E_293 = SPECS['details']['ihc_score'].enum
-F_294 = SPECS['details']['banding']
-F_295 = SPECS['details']['markers_requested']
-F_296 = SPECS['details']['markers_reported']
-F_297 = SPECS['details']['in_report']
-F_298 = SPECS['details']['tg_mg_dl']
-F_299 = SPECS['details']['prescribed_as']
-F_300 = SPECS['details']['indication']
-F_301 = SPECS['details']['new_indication']
-F_302 = SPECS['details']['purpose']
-E_303 = SPECS['details']['purpose'].enum
-F_304 = SPECS['details']['related_drug']
-F_305 = SPECS['details']['category']
-E_306 = SPECS['details']['category'].enum
-F_307 = SPECS['details']['service']
-F_308 = SPECS['details']['code_on_paper']
-F_309 = SPECS['details']['modalities']
-F_310 = SPECS['details']['modalities_by_region']
-F_311 = SPECS['details']['technology']
-E_312 = SPECS['details']['technology'].enum
-F_313 = SPECS['details']['specimen_to_pathology']
-F_314 = SPECS['details']['lesion_size_cm']
-F_315 = SPECS['details']['wound']
-F_316 = SPECS['details']['suspected']
-F_317 = SPECS['details']['reduction']
-F_318 = SPECS['details']['implant']
-F_319 = SPECS['details']['retromolar_trigone_removed']
-F_320 = SPECS['details']['stone_site']
-F_321 = SPECS['details']['stone_id']
-F_322 = SPECS['details']['vessel']
-F_323 = SPECS['details']['stents']
-F_324 = SPECS['details']['valve']
-E_325 = SPECS['details']['valve'].enum
-F_326 = SPECS['details']['complication']
-F_327 = SPECS['course']['id']
-F_328 = SPECS['course']['modality']
-E_329 = SPECS['course']['modality'].enum
-F_330 = SPECS['course']['machine']
-E_331 = SPECS['course']['machine'].enum
-F_332 = SPECS['course']['technique']
-E_333 = SPECS['course']['technique'].enum
-F_334 = SPECS['course']['start']
-F_335 = SPECS['course']['sessions']
-F_336 = SPECS['course']['regions']
-F_337 = SPECS['course']['stopped_early']
-F_338 = SPECS['course']['portal_images']
-F_339 = SPECS['course']['fields']
-F_340 = SPECS['course.fields']['energy_mv']
-F_341 = SPECS['course.fields']['complex_field']
-F_342 = SPECS['course.fields']['per_session']
-F_343 = SPECS['course.fields']['sessions']
-C_344 = model.CourseField
-F_345 = SPECS['bill']['arrived_at']
-F_346 = SPECS['bill']['discharge_order_on']
-F_347 = SPECS['bill']['inpatient_file']
-F_348 = SPECS['bill']['injury']
-C_349 = model.Injury
-F_350 = SPECS['bill']['burn']
-C_351 = model.Burn
-F_352 = SPECS['bill']['delivery']
-E_353 = SPECS['bill']['delivery'].enum
-F_354 = SPECS['bill']['delivery_place']
-E_355 = SPECS['bill']['delivery_place'].enum
-F_356 = SPECS['bill']['mother_illness']
-F_357 = SPECS['bill']['needs_special_ward']
-F_358 = SPECS['bill']['psychiatric_status']
-E_359 = SPECS['bill']['psychiatric_status'].enum
-F_360 = SPECS['bill']['full_time_faculty']
-F_361 = SPECS['bill']['approval']
-F_362 = SPECS['bill']['declared']
-F_363 = SPECS['bill']['paper']
-F_364 = SPECS['bill']['pain_management']
-C_365 = model.Bill
-K_366 = frozenset(['accident', 'admission_order', 'admitted_at', 'anesthesia', 'attachments', 'consultations', 'discharge', 'discharged_at', 'emergency', 'global_package', 'headings', 'insured', 'leave_days', 'procedures', 'seq', 'stays', 'visits'])
-F_367 = SPECS['bill']['seq']
-F_368 = SPECS['bill']['insured']
-F_369 = SPECS['bill']['admission_order']
-C_370 = model.AdmissionOrder
-K_371 = frozenset(['diagnosis', 'on', 'prescriber', 'sheet'])
-F_372 = SPECS['admission_order']['prescriber']
-F_373 = SPECS['admission_order']['diagnosis']
-F_374 = SPECS['admission_order']['on']
-F_375 = SPECS['admission_order']['sheet']
-E_376 = SPECS['admission_order']['sheet'].enum
-F_377 = SPECS['bill']['admitted_at']
-F_378 = SPECS['bill']['discharged_at']
-F_379 = SPECS['bill']['discharge']
-E_380 = SPECS['bill']['discharge'].enum
-F_381 = SPECS['bill']['leave_days']
-F_382 = SPECS['bill']['emergency']
-F_383 = SPECS['bill']['global_package']
-C_384 = model.GlobalPackage
-K_385 = frozenset(['name'])
-F_386 = SPECS['global_package']['name']
-F_387 = SPECS['bill']['accident']
-C_388 = model.Accident
-K_389 = frozenset(['kind', 'on'])
-F_390 = SPECS['accident']['kind']
-E_391 = SPECS['accident']['kind'].enum
-F_392 = SPECS['accident']['on']
-F_393 = SPECS['bill']['stays']
-F_394 = SPECS['bill']['visits']
-F_395 = SPECS['bill']['consultations']
-F_396 = SPECS['bill']['procedures']
-F_397 = SPECS['bill']['anesthesia']
-F_398 = SPECS['bill']['headings']
-C_399 = model.Headings
-K_400 = frozenset(['anesthesia', 'assistant_surgeon', 'consultations', 'drugs', 'hoteling', 'imaging', 'lab', 'nursing', 'operating_room', 'other', 'physiotherapy', 'supplies', 'surgeon', 'visits'])
-F_401 = SPECS['headings']['hoteling']
-F_402 = SPECS['headings']['nursing']
-F_403 = SPECS['headings']['visits']
-F_404 = SPECS['headings']['consultations']
-F_405 = SPECS['headings']['surgeon']
-F_406 = SPECS['headings']['assistant_surgeon']
-F_407 = SPECS['headings']['anesthesia']
-F_408 = SPECS['headings']['operating_room']
-F_409 = SPECS['headings']['drugs']
-F_410 = SPECS['headings']['supplies']
-F_411 = SPECS['headings']['lab']
-F_412 = SPECS['headings']['imaging']
-F_413 = SPECS['headings']['physiotherapy']
-F_414 = SPECS['headings']['other']
-F_415 = SPECS['bill']['attachments']
-E_416 = SPECS['bill']['attachments'].enum
-F_417 = SPECS['admission_order']['purpose']
-F_418 = SPECS['stay']['patient']
-E_419 = SPECS['stay']['patient'].enum
-F_420 = SPECS['stay']['vip']
-F_421 = SPECS['stay']['monitoring']
-F_422 = SPECS['stay']['isolation_indication']
-F_423 = SPECS['stay']['physician_request']
-C_424 = model.Stay
-K_425 = frozenset(['beds', 'from', 'to', 'ward'])
-F_426 = SPECS['stay']['ward']
-E_427 = SPECS['stay']['ward'].enum
-F_428 = SPECS['stay']['beds']
-F_429 = SPECS['stay']['from']
-F_430 = SPECS['stay']['to']
-F_431 = SPECS['visit']['at']
-F_432 = SPECS['visit']['triage']
-F_433 = SPECS['visit']['documented']
-C_434 = model.Visit
-K_435 = frozenset(['kind', 'on', 'prescriber'])
-F_436 = SPECS['visit']['on']
-F_437 = SPECS['visit']['prescriber']
-F_438 = SPECS['visit']['kind']
-E_439 = SPECS['visit']['kind'].enum
-F_440 = SPECS['consultation']['code']
-F_441 = SPECS['consultation']['request_in_file']
-F_442 = SPECS['consultation']['bedside']
-F_443 = SPECS['consultation']['works_in_hospital_clinics']
-C_444 = model.Consultation
-K_445 = frozenset(['answered', 'invited', 'on', 'prescriber', 'requested_by_specialist'])
-F_446 = SPECS['consultation']['on']
-F_447 = SPECS['consultation']['prescriber']
-F_448 = SPECS['consultation']['requested_by_specialist']
-F_449 = SPECS['consultation']['answered']
-F_450 = SPECS['consultation']['invited']
-F_451 = SPECS['procedure']['description']
-F_452 = SPECS['procedure']['qty']
-F_453 = SPECS['procedure']['requested']
-F_454 = SPECS['procedure']['performer']
-F_455 = SPECS['procedure']['standby']
-C_456 = model.ProcedureStandby
-F_457 = SPECS['procedure']['place']
-E_458 = SPECS['procedure']['place'].enum
-F_459 = SPECS['procedure']['ward']
-E_460 = SPECS['procedure']['ward'].enum
-F_461 = SPECS['procedure']['surgery_start']
-F_462 = SPECS['procedure']['surgery_end']
-F_463 = SPECS['procedure']['approval']
-F_464 = SPECS['procedure']['attachments']
-E_465 = SPECS['procedure']['attachments'].enum
-F_466 = SPECS['procedure']['global_package']
-F_467 = SPECS['procedure']['details']
-C_468 = model.Procedure
-K_469 = frozenset(['assistant', 'bilateral', 'code', 'foot', 'incision', 'modifiers', 'on', 'session', 'surgeon'])
-F_470 = SPECS['procedure']['code']
-F_471 = SPECS['procedure']['on']
-F_472 = SPECS['procedure']['session']
-F_473 = SPECS['procedure']['incision']
-E_474 = SPECS['procedure']['incision'].enum
-F_475 = SPECS['procedure']['bilateral']
-F_476 = SPECS['procedure']['foot']
-F_477 = SPECS['procedure']['modifiers']
-F_478 = SPECS['procedure']['surgeon']
-F_479 = SPECS['procedure']['assistant']
-F_480 = SPECS['procedure.standby']['cardiac_surgeon']
-F_481 = SPECS['procedure.standby']['anesthesiologist']
-F_482 = SPECS['anesthesia']['risk_factors']
-F_483 = SPECS['anesthesia']['recovery_in']
-F_484 = SPECS['anesthesia']['recovery_out']
-F_485 = SPECS['anesthesia']['performed_by']
-E_486 = SPECS['anesthesia']['performed_by'].enum
-F_487 = SPECS['anesthesia']['ordered_by']
-F_488 = SPECS['anesthesia']['position']
-E_489 = SPECS['anesthesia']['position'].enum
-F_490 = SPECS['anesthesia']['remote_from_site']
-F_491 = SPECS['anesthesia']['emergency_reason']
-F_492 = SPECS['anesthesia']['extracorporeal_pump']
-F_493 = SPECS['anesthesia']['lowest_temperature_c']
-F_494 = SPECS['anesthesia']['controlled_hypotension']
-F_495 = SPECS['anesthesia']['block']
-C_496 = model.Anesthesia
-K_497 = frozenset(['anesthesiologist', 'asa', 'end', 'method', 'modifiers', 'recovery_minutes', 'session', 'start', 'surgery_end', 'surgery_start', 'to_icu'])
-F_498 = SPECS['anesthesia']['session']
-F_499 = SPECS['anesthesia']['start']
-F_500 = SPECS['anesthesia']['end']
-F_501 = SPECS['anesthesia']['surgery_start']
-F_502 = SPECS['anesthesia']['surgery_end']
-F_503 = SPECS['anesthesia']['method']
-E_504 = SPECS['anesthesia']['method'].enum
-F_505 = SPECS['anesthesia']['asa']
-F_506 = SPECS['anesthesia']['modifiers']
-F_507 = SPECS['anesthesia']['recovery_minutes']
-F_508 = SPECS['anesthesia']['to_icu']
-F_509 = SPECS['anesthesia']['anesthesiologist']
-F_510 = SPECS['pain_management']['on']
-F_511 = SPECS['pain_management']['route']
-E_512 = SPECS['pain_management']['route'].enum
-F_513 = SPECS['pain_management']['mode']
-E_514 = SPECS['pain_management']['mode'].enum
-F_515 = SPECS['pain_management']['by']
-F_516 = SPECS['pain_management']['units_claimed']
-C_517 = model.PainManagement
-C_518 = model.Heading
-K_519 = frozenset(['lines', 'requested'])
-F_520 = SPECS['heading']['requested']
-F_521 = SPECS['heading']['lines']
-F_522 = SPECS['line']['service']
-F_523 = SPECS['line']['on']
-F_524 = SPECS['line']['draw_time']
-F_525 = SPECS['line']['requested']
-F_526 = SPECS['line']['ordered_by']
-F_527 = SPECS['line']['performed_by']
-F_528 = SPECS['line']['physician_present']
-F_529 = SPECS['line']['report']
-F_530 = SPECS['line']['report_signed']
-F_531 = SPECS['line']['results']
-F_532 = SPECS['line']['list']
-E_533 = SPECS['line']['list'].enum
-F_534 = SPECS['line']['ward']
-E_535 = SPECS['line']['ward'].enum
-F_536 = SPECS['line']['place']
-E_537 = SPECS['line']['place'].enum
-F_538 = SPECS['line']['session']
-F_539 = SPECS['line']['modifiers']
-F_540 = SPECS['line']['category']
-F_541 = SPECS['line']['prosthesis']
-F_542 = SPECS['line']['in_operation_note']
-F_543 = SPECS['line']['sticker']
-F_544 = SPECS['line']['invoice']
-F_545 = SPECS['line']['invoice_ref']
-F_546 = SPECS['line']['hours']
-F_547 = SPECS['line']['pump']
-F_548 = SPECS['line']['refill']
-F_549 = SPECS['line']['drug']
-F_550 = SPECS['line']['leads']
-F_551 = SPECS['line']['nights']
-F_552 = SPECS['line']['physician_assessment']
-C_553 = model.Line
-K_554 = frozenset(['code', 'irc', 'name', 'ordered', 'qty', 'unit_price'])
-F_555 = SPECS['line']['code']
-F_556 = SPECS['line']['name']
-F_557 = SPECS['line']['irc']
-F_558 = SPECS['line']['qty']
-F_559 = SPECS['line']['unit_price']
-F_560 = SPECS['line']['ordered']
-F_561 = SPECS['global_package']['name_fa']
-F_562 = SPECS['global_package']['code']
-F_563 = SPECS['global_package']['grade']
-E_564 = SPECS['global_package']['grade'].enum
-F_565 = SPECS['global_package']['requested']
-F_566 = SPECS['global_package']['modifiers']
-F_567 = SPECS['global_package']['modifier_requested']
-F_568 = SPECS['global_package']['full_time_addition_requested']
-F_569 = SPECS['accident']['first_discharged_on']
-F_570 = SPECS['accident']['employer_liable']
-F_571 = SPECS['injury']['cause']
-E_572 = SPECS['injury']['cause'].enum
-F_573 = SPECS['injury']['assailant']
+F_5 = SPECS['claim_batch']['prescriptions']
+F_6 = SPECS['claim_batch']['bills']
+F_7 = SPECS['batch']['service_type']
+E_8 = SPECS['batch']['service_type'].enum
+F_9 = SPECS['batch']['faculty']
+F_10 = SPECS['batch']['periods']
+F_11 = SPECS['batch']['efile_submitted_on']
+F_12 = SPECS['batch']['invoices']
+F_13 = SPECS['batch']['objection']
+C_14 = model.Batch
+K_15 = frozenset(['declared', 'fund', 'id', 'period', 'provider', 'submitted_on'])
+F_16 = SPECS['batch']['id']
+F_17 = SPECS['batch']['period']
+F_18 = SPECS['batch']['fund']
+E_19 = SPECS['batch']['fund'].enum
+F_20 = SPECS['batch']['submitted_on']
+F_21 = SPECS['batch']['provider']
+F_22 = SPECS['batch']['declared']
+F_23 = SPECS['batch.invoices']['ref']
+F_24 = SPECS['batch.invoices']['certified_copy']
+F_25 = SPECS['batch.invoices']['items']
+C_26 = model.BatchInvoice
+K_27 = frozenset([])
+F_28 = SPECS['batch.objection']['kind']
+E_29 = SPECS['batch.objection']['kind'].enum
+F_30 = SPECS['batch.objection']['report_received_on']
+F_31 = SPECS['batch.objection']['filed_on']
+F_32 = SPECS['batch.objection']['previous_expired_on']
+F_33 = SPECS['batch.objection']['new_certificate_submitted_on']
+F_34 = SPECS['batch.objection']['months']
+C_35 = model.BatchObjection
+F_36 = SPECS['provider']['hospital_based']
+F_37 = SPECS['provider']['center_code']
+F_38 = SPECS['provider']['teaching']
+F_39 = SPECS['provider']['licence']
+F_40 = SPECS['provider']['linac_max_energy_mv']
+F_41 = SPECS['provider']['opened_on']
+F_42 = SPECS['provider']['approved_wards']
+E_43 = SPECS['provider']['approved_wards'].enum
+F_44 = SPECS['provider']['icu']
+F_45 = SPECS['provider']['specialties_on_staff']
+F_46 = SPECS['provider']['departments']
+E_47 = SPECS['provider']['departments'].enum
+F_48 = SPECS['provider']['recovery_standard']
+C_49 = model.Provider
+K_50 = frozenset(['accreditation', 'city', 'code', 'contract', 'deprivation_grade', 'equipment', 'kind', 'name', 'province', 'sector', 'technical_director'])
+F_51 = SPECS['provider']['code']
+F_52 = SPECS['provider']['name']
+F_53 = SPECS['provider']['kind']
+E_54 = SPECS['provider']['kind'].enum
+F_55 = SPECS['provider']['sector']
+E_56 = SPECS['provider']['sector'].enum
+F_57 = SPECS['provider']['city']
+F_58 = SPECS['provider']['province']
+F_59 = SPECS['provider']['technical_director']
+F_60 = SPECS['provider']['contract']
+F_61 = SPECS['provider']['equipment']
+E_62 = SPECS['provider']['equipment'].enum
+F_63 = SPECS['provider']['accreditation']
+F_64 = SPECS['provider']['deprivation_grade']
+E_65 = SPECS['provider']['deprivation_grade'].enum
+F_66 = SPECS['provider.technical_director']['absences']
+C_67 = model.ProviderTechnicalDirector
+K_68 = frozenset(['council_no', 'name', 'specialty'])
+F_69 = SPECS['provider.technical_director']['council_no']
+F_70 = SPECS['provider.technical_director']['name']
+F_71 = SPECS['provider.technical_director']['specialty']
+F_72 = SPECS['provider.technical_director.absences']['from']
+F_73 = SPECS['provider.technical_director.absences']['to']
+C_74 = model.ProviderTechnicalDirectorAbsence
+F_75 = SPECS['provider.contract']['services']
+F_76 = SPECS['provider.contract']['cumulative_delivery']
+C_77 = model.ProviderContract
+K_78 = frozenset(['from', 'rural', 'suspensions', 'to'])
+F_79 = SPECS['provider.contract']['from']
+F_80 = SPECS['provider.contract']['to']
+F_81 = SPECS['provider.contract']['rural']
+F_82 = SPECS['provider.contract']['suspensions']
+C_83 = model.ProviderContractSuspension
+K_84 = frozenset(['from', 'to'])
+F_85 = SPECS['provider.contract.suspensions']['from']
+F_86 = SPECS['provider.contract.suspensions']['to']
+F_87 = SPECS['provider.licence']['to']
+F_88 = SPECS['provider.licence']['services']
+E_89 = SPECS['provider.licence']['services'].enum
+C_90 = model.ProviderLicence
+F_91 = SPECS['provider.accreditation']['history']
+C_92 = model.ProviderAccreditation
+K_93 = frozenset(['hospital', 'wards'])
+F_94 = SPECS['provider.accreditation']['hospital']
+E_95 = SPECS['provider.accreditation']['hospital'].enum
+F_96 = SPECS['provider.accreditation']['wards']
+F_97 = SPECS['provider.accreditation.history']['grade']
+E_98 = SPECS['provider.accreditation.history']['grade'].enum
+F_99 = SPECS['provider.accreditation.history']['from']
+F_100 = SPECS['provider.accreditation.history']['to']
+C_101 = model.ProviderAccreditationHistory
+F_102 = SPECS['provider.icu']['beds']
+F_103 = SPECS['provider.icu']['in_house_physician']
+F_104 = SPECS['provider.icu']['in_house_physicians']
+F_105 = SPECS['provider.icu']['technical_manager']
+C_106 = model.ProviderIcu
+F_107 = SPECS['prescription']['declared']
+F_108 = SPECS['prescription']['purpose']
+E_109 = SPECS['prescription']['purpose'].enum
+F_110 = SPECS['prescription']['setting']
+E_111 = SPECS['prescription']['setting'].enum
+F_112 = SPECS['prescription']['ward']
+E_113 = SPECS['prescription']['ward'].enum
+F_114 = SPECS['prescription']['sessions_ordered']
+F_115 = SPECS['prescription']['treatment_plan_by']
+E_116 = SPECS['prescription']['treatment_plan_by'].enum
+F_117 = SPECS['prescription']['place_of_service']
+E_118 = SPECS['prescription']['place_of_service'].enum
+F_119 = SPECS['prescription']['performer']
+F_120 = SPECS['prescription']['pregnancy']
+F_121 = SPECS['prescription']['course']
+C_122 = model.Prescription
+K_123 = frozenset(['approval', 'attachments', 'diagnosis', 'insured', 'items', 'paper', 'prescribed_on', 'prescriber', 'referral', 'seq', 'served_on', 'sheet', 'tracking_code'])
+F_124 = SPECS['prescription']['seq']
+F_125 = SPECS['prescription']['insured']
+F_126 = SPECS['prescription']['prescriber']
+F_127 = SPECS['prescription']['prescribed_on']
+F_128 = SPECS['prescription']['served_on']
+F_129 = SPECS['prescription']['diagnosis']
+F_130 = SPECS['prescription']['sheet']
+E_131 = SPECS['prescription']['sheet'].enum
+F_132 = SPECS['prescription']['paper']
+F_133 = SPECS['prescription']['referral']
+F_134 = SPECS['prescription']['tracking_code']
+F_135 = SPECS['prescription']['approval']
+F_136 = SPECS['prescription']['attachments']
+E_137 = SPECS['prescription']['attachments'].enum
+F_138 = SPECS['prescription']['items']
+F_139 = SPECS['prescription.pregnancy']['weeks']
+F_140 = SPECS['prescription.pregnancy']['fetuses']
+C_141 = model.PrescriptionPregnancy
+F_142 = SPECS['paper']['provider_stamp_code']
+F_143 = SPECS['paper']['physio_diagnosis']
+F_144 = SPECS['paper']['card_copy_photo']
+F_145 = SPECS['paper']['assistant_signed_operation_note']
+F_146 = SPECS['paper']['assistant_signed_or_sheet']
+C_147 = model.Paper
+K_148 = frozenset(['admission_stamp', 'center_stamp', 'council_stamp', 'director_signed', 'emergency_stamp', 'erasure', 'handwritings', 'provider_stamp', 'signature'])
+F_149 = SPECS['paper']['signature']
+E_150 = SPECS['paper']['signature'].enum
+F_151 = SPECS['paper']['council_stamp']
+F_152 = SPECS['paper']['erasure']
+E_153 = SPECS['paper']['erasure'].enum
+F_154 = SPECS['paper']['handwritings']
+F_155 = SPECS['paper']['provider_stamp']
+F_156 = SPECS['paper']['director_signed']
+F_157 = SPECS['paper']['center_stamp']
+F_158 = SPECS['paper']['emergency_stamp']
+F_159 = SPECS['paper']['admission_stamp']
+F_160 = SPECS['insured']['insurer']
+F_161 = SPECS['insured']['registered_conditions']
+F_162 = SPECS['insured']['conditions']
+F_163 = SPECS['insured']['menopausal']
+F_164 = SPECS['insured']['menopause_age']
+F_165 = SPECS['insured']['bmi']
+F_166 = SPECS['insured']['osteoporosis_treatment_start']
+F_167 = SPECS['insured']['transplant_on']
+F_168 = SPECS['insured']['on_mother_booklet']
+C_169 = model.Insured
+K_170 = frozenset(['birth_date', 'fund', 'insurance_no', 'name', 'national_id', 'referral_required', 'sex', 'special_patient'])
+F_171 = SPECS['insured']['national_id']
+F_172 = SPECS['insured']['name']
+F_173 = SPECS['insured']['sex']
+E_174 = SPECS['insured']['sex'].enum
+F_175 = SPECS['insured']['birth_date']
+F_176 = SPECS['insured']['insurance_no']
+F_177 = SPECS['insured']['fund']
+E_178 = SPECS['insured']['fund'].enum
+F_179 = SPECS['insured']['referral_required']
+F_180 = SPECS['insured']['special_patient']
+F_181 = SPECS['prescriber']['national_id']
+F_182 = SPECS['prescriber']['fellowship']
+F_183 = SPECS['prescriber']['certifications']
+F_184 = SPECS['prescriber']['degree']
+F_185 = SPECS['prescriber']['sector']
+E_186 = SPECS['prescriber']['sector'].enum
+F_187 = SPECS['prescriber']['center_code']
+F_188 = SPECS['prescriber']['emergency_duty']
+F_189 = SPECS['prescriber']['present']
+C_190 = model.Person
+K_191 = frozenset(['council_no', 'full_time_faculty', 'name', 'resident_year', 'role', 'specialty'])
+F_192 = SPECS['prescriber']['council_no']
+F_193 = SPECS['prescriber']['name']
+F_194 = SPECS['prescriber']['specialty']
+F_195 = SPECS['prescriber']['role']
+E_196 = SPECS['prescriber']['role'].enum
+F_197 = SPECS['prescriber']['resident_year']
+F_198 = SPECS['prescriber']['full_time_faculty']
+F_199 = SPECS['referral']['code']
+F_200 = SPECS['referral']['from_specialty']
+C_201 = model.Referral
+K_202 = frozenset(['from_council_no', 'names_provider'])
+F_203 = SPECS['referral']['from_council_no']
+F_204 = SPECS['referral']['names_provider']
+C_205 = model.Approval
+K_206 = frozenset(['by', 'kind', 'on', 'ref'])
+F_207 = SPECS['approval']['by']
+F_208 = SPECS['approval']['on']
+F_209 = SPECS['approval']['kind']
+E_210 = SPECS['approval']['kind'].enum
+F_211 = SPECS['approval']['ref']
+F_212 = SPECS['item']['served_on']
+F_213 = SPECS['item']['attachments']
+E_214 = SPECS['item']['attachments'].enum
+F_215 = SPECS['item']['modifiers']
+F_216 = SPECS['item']['performer']
+C_217 = model.Item
+K_218 = frozenset(['code', 'description', 'details', 'line', 'qty', 'requested'])
+F_219 = SPECS['item']['line']
+F_220 = SPECS['item']['code']
+F_221 = SPECS['item']['description']
+F_222 = SPECS['item']['qty']
+F_223 = SPECS['item']['requested']
+F_224 = SPECS['item']['details']
+C_225 = model.ItemRequested
+K_226 = frozenset(['insured', 'org', 'total'])
+F_227 = SPECS['item.requested']['total']
+F_228 = SPECS['item.requested']['insured']
+F_229 = SPECS['item.requested']['org']
+F_230 = SPECS['details']['tooth']
+F_231 = SPECS['details']['teeth']
+F_232 = SPECS['details']['jaw']
+E_233 = SPECS['details']['jaw'].enum
+F_234 = SPECS['details']['table2_row']
+F_235 = SPECS['details']['film_type']
+E_236 = SPECS['details']['film_type'].enum
+F_237 = SPECS['details']['region']
+F_238 = SPECS['details']['regions']
+F_239 = SPECS['details']['region_count']
+F_240 = SPECS['details']['laterality']
+E_241 = SPECS['details']['laterality'].enum
+F_242 = SPECS['details']['vertebrae']
+F_243 = SPECS['details']['limbs']
+F_244 = SPECS['details']['sessions']
+F_245 = SPECS['details']['films']
+F_246 = SPECS['details']['technique']
+E_247 = SPECS['details']['technique'].enum
+F_248 = SPECS['details']['portable']
+F_249 = SPECS['details']['contrast']
+F_250 = SPECS['details']['contrast_route']
+E_251 = SPECS['details']['contrast_route'].enum
+F_252 = SPECS['details']['spiral']
+F_253 = SPECS['details']['phase']
+F_254 = SPECS['details']['phases']
+F_255 = SPECS['details']['separate_report']
+F_256 = SPECS['details']['ct_simulator']
+F_257 = SPECS['details']['ordered_by_specialty']
+F_258 = SPECS['details']['spect']
+F_259 = SPECS['details']['spect_prescribed']
+F_260 = SPECS['details']['spect_in_report']
+F_261 = SPECS['details']['isotope']
+F_262 = SPECS['details']['energy_group']
+E_263 = SPECS['details']['energy_group'].enum
+F_264 = SPECS['details']['energy_mv']
+F_265 = SPECS['details']['fields']
+F_266 = SPECS['details']['complex_field']
+F_267 = SPECS['details']['gantry_angles']
+F_268 = SPECS['details']['beam_shaping']
+E_269 = SPECS['details']['beam_shaping'].enum
+F_270 = SPECS['details']['machine']
+E_271 = SPECS['details']['machine'].enum
+F_272 = SPECS['details']['session']
+F_273 = SPECS['details']['supervisor_confirmed']
+F_274 = SPECS['details']['test']
+F_275 = SPECS['details']['agent']
+F_276 = SPECS['details']['sample']
+F_277 = SPECS['details']['analyte']
+F_278 = SPECS['details']['method']
+E_279 = SPECS['details']['method'].enum
+F_280 = SPECS['details']['prescribed_method']
+E_281 = SPECS['details']['prescribed_method'].enum
+F_282 = SPECS['details']['primers']
+F_283 = SPECS['details']['probes']
+F_284 = SPECS['details']['ihc_score']
+E_285 = SPECS['details']['ihc_score'].enum
+F_286 = SPECS['details']['banding']
+F_287 = SPECS['details']['markers_requested']
+F_288 = SPECS['details']['markers_reported']
+F_289 = SPECS['details']['in_report']
+F_290 = SPECS['details']['tg_mg_dl']
+F_291 = SPECS['details']['prescribed_as']
+F_292 = SPECS['details']['indication']
+F_293 = SPECS['details']['new_indication']
+F_294 = SPECS['details']['purpose']
+E_295 = SPECS['details']['purpose'].enum
+F_296 = SPECS['details']['related_drug']
+F_297 = SPECS['details']['category']
+E_298 = SPECS['details']['category'].enum
+F_299 = SPECS['details']['service']
+F_300 = SPECS['details']['code_on_paper']
+F_301 = SPECS['details']['modalities']
+F_302 = SPECS['details']['modalities_by_region']
+F_303 = SPECS['details']['technology']
+E_304 = SPECS['details']['technology'].enum
+F_305 = SPECS['details']['specimen_to_pathology']
+F_306 = SPECS['details']['lesion_size_cm']
+F_307 = SPECS['details']['wound']
+F_308 = SPECS['details']['suspected']
+F_309 = SPECS['details']['reduction']
+F_310 = SPECS['details']['implant']
+F_311 = SPECS['details']['retromolar_trigone_removed']
+F_312 = SPECS['details']['stone_site']
+F_313 = SPECS['details']['stone_id']
+F_314 = SPECS['details']['vessel']
+F_315 = SPECS['details']['stents']
+F_316 = SPECS['details']['valve']
+E_317 = SPECS['details']['valve'].enum
+F_318 = SPECS['details']['complication']
+C_319 = model.Details
+F_320 = SPECS['course']['id']
+F_321 = SPECS['course']['modality']
+E_322 = SPECS['course']['modality'].enum
+F_323 = SPECS['course']['machine']
+E_324 = SPECS['course']['machine'].enum
+F_325 = SPECS['course']['technique']
+E_326 = SPECS['course']['technique'].enum
+F_327 = SPECS['course']['start']
+F_328 = SPECS['course']['sessions']
+F_329 = SPECS['course']['regions']
+F_330 = SPECS['course']['stopped_early']
+F_331 = SPECS['course']['portal_images']
+F_332 = SPECS['course']['fields']
+C_333 = model.Course
+F_334 = SPECS['course.fields']['energy_mv']
+F_335 = SPECS['course.fields']['complex_field']
+F_336 = SPECS['course.fields']['per_session']
+F_337 = SPECS['course.fields']['sessions']
+C_338 = model.CourseField
+F_339 = SPECS['bill']['arrived_at']
+F_340 = SPECS['bill']['discharge_order_on']
+F_341 = SPECS['bill']['inpatient_file']
+F_342 = SPECS['bill']['injury']
+F_343 = SPECS['bill']['burn']
+F_344 = SPECS['bill']['delivery']
+E_345 = SPECS['bill']['delivery'].enum
+F_346 = SPECS['bill']['delivery_place']
+E_347 = SPECS['bill']['delivery_place'].enum
+F_348 = SPECS['bill']['mother_illness']
+F_349 = SPECS['bill']['needs_special_ward']
+F_350 = SPECS['bill']['psychiatric_status']
+E_351 = SPECS['bill']['psychiatric_status'].enum
+F_352 = SPECS['bill']['full_time_faculty']
+F_353 = SPECS['bill']['approval']
+F_354 = SPECS['bill']['declared']
+F_355 = SPECS['bill']['paper']
+F_356 = SPECS['bill']['pain_management']
+C_357 = model.Bill
+K_358 = frozenset(['accident', 'admission_order', 'admitted_at', 'anesthesia', 'attachments', 'consultations', 'discharge', 'discharged_at', 'emergency', 'global_package', 'headings', 'insured', 'leave_days', 'procedures', 'seq', 'stays', 'visits'])
+F_359 = SPECS['bill']['seq']
+F_360 = SPECS['bill']['insured']
+F_361 = SPECS['bill']['admission_order']
+F_362 = SPECS['bill']['admitted_at']
+F_363 = SPECS['bill']['discharged_at']
+F_364 = SPECS['bill']['discharge']
+E_365 = SPECS['bill']['discharge'].enum
+F_366 = SPECS['bill']['leave_days']
+F_367 = SPECS['bill']['emergency']
+F_368 = SPECS['bill']['global_package']
+F_369 = SPECS['bill']['accident']
+F_370 = SPECS['bill']['stays']
+F_371 = SPECS['bill']['visits']
+F_372 = SPECS['bill']['consultations']
+F_373 = SPECS['bill']['procedures']
+F_374 = SPECS['bill']['anesthesia']
+F_375 = SPECS['bill']['headings']
+F_376 = SPECS['bill']['attachments']
+E_377 = SPECS['bill']['attachments'].enum
+F_378 = SPECS['admission_order']['purpose']
+C_379 = model.AdmissionOrder
+K_380 = frozenset(['diagnosis', 'on', 'prescriber', 'sheet'])
+F_381 = SPECS['admission_order']['prescriber']
+F_382 = SPECS['admission_order']['diagnosis']
+F_383 = SPECS['admission_order']['on']
+F_384 = SPECS['admission_order']['sheet']
+E_385 = SPECS['admission_order']['sheet'].enum
+F_386 = SPECS['stay']['patient']
+E_387 = SPECS['stay']['patient'].enum
+F_388 = SPECS['stay']['vip']
+F_389 = SPECS['stay']['monitoring']
+F_390 = SPECS['stay']['isolation_indication']
+F_391 = SPECS['stay']['physician_request']
+C_392 = model.Stay
+K_393 = frozenset(['beds', 'from', 'to', 'ward'])
+F_394 = SPECS['stay']['ward']
+E_395 = SPECS['stay']['ward'].enum
+F_396 = SPECS['stay']['beds']
+F_397 = SPECS['stay']['from']
+F_398 = SPECS['stay']['to']
+F_399 = SPECS['visit']['at']
+F_400 = SPECS['visit']['triage']
+F_401 = SPECS['visit']['documented']
+C_402 = model.Visit
+K_403 = frozenset(['kind', 'on', 'prescriber'])
+F_404 = SPECS['visit']['on']
+F_405 = SPECS['visit']['prescriber']
+F_406 = SPECS['visit']['kind']
+E_407 = SPECS['visit']['kind'].enum
+F_408 = SPECS['consultation']['code']
+F_409 = SPECS['consultation']['request_in_file']
+F_410 = SPECS['consultation']['bedside']
+F_411 = SPECS['consultation']['works_in_hospital_clinics']
+C_412 = model.Consultation
+K_413 = frozenset(['answered', 'invited', 'on', 'prescriber', 'requested_by_specialist'])
+F_414 = SPECS['consultation']['on']
+F_415 = SPECS['consultation']['prescriber']
+F_416 = SPECS['consultation']['requested_by_specialist']
+F_417 = SPECS['consultation']['answered']
+F_418 = SPECS['consultation']['invited']
+F_419 = SPECS['procedure']['description']
+F_420 = SPECS['procedure']['qty']
+F_421 = SPECS['procedure']['requested']
+F_422 = SPECS['procedure']['performer']
+F_423 = SPECS['procedure']['standby']
+F_424 = SPECS['procedure']['place']
+E_425 = SPECS['procedure']['place'].enum
+F_426 = SPECS['procedure']['ward']
+E_427 = SPECS['procedure']['ward'].enum
+F_428 = SPECS['procedure']['surgery_start']
+F_429 = SPECS['procedure']['surgery_end']
+F_430 = SPECS['procedure']['approval']
+F_431 = SPECS['procedure']['attachments']
+E_432 = SPECS['procedure']['attachments'].enum
+F_433 = SPECS['procedure']['global_package']
+F_434 = SPECS['procedure']['details']
+C_435 = model.Procedure
+K_436 = frozenset(['assistant', 'bilateral', 'code', 'foot', 'incision', 'modifiers', 'on', 'session', 'surgeon'])
+F_437 = SPECS['procedure']['code']
+F_438 = SPECS['procedure']['on']
+F_439 = SPECS['procedure']['session']
+F_440 = SPECS['procedure']['incision']
+E_441 = SPECS['procedure']['incision'].enum
+F_442 = SPECS['procedure']['bilateral']
+F_443 = SPECS['procedure']['foot']
+F_444 = SPECS['procedure']['modifiers']
+F_445 = SPECS['procedure']['surgeon']
+F_446 = SPECS['procedure']['assistant']
+F_447 = SPECS['procedure.standby']['cardiac_surgeon']
+F_448 = SPECS['procedure.standby']['anesthesiologist']
+C_449 = model.ProcedureStandby
+F_450 = SPECS['anesthesia']['risk_factors']
+F_451 = SPECS['anesthesia']['recovery_in']
+F_452 = SPECS['anesthesia']['recovery_out']
+F_453 = SPECS['anesthesia']['performed_by']
+E_454 = SPECS['anesthesia']['performed_by'].enum
+F_455 = SPECS['anesthesia']['ordered_by']
+F_456 = SPECS['anesthesia']['position']
+E_457 = SPECS['anesthesia']['position'].enum
+F_458 = SPECS['anesthesia']['remote_from_site']
+F_459 = SPECS['anesthesia']['emergency_reason']
+F_460 = SPECS['anesthesia']['extracorporeal_pump']
+F_461 = SPECS['anesthesia']['lowest_temperature_c']
+F_462 = SPECS['anesthesia']['controlled_hypotension']
+F_463 = SPECS['anesthesia']['block']
+C_464 = model.Anesthesia
+K_465 = frozenset(['anesthesiologist', 'asa', 'end', 'method', 'modifiers', 'recovery_minutes', 'session', 'start', 'surgery_end', 'surgery_start', 'to_icu'])
+F_466 = SPECS['anesthesia']['session']
+F_467 = SPECS['anesthesia']['start']
+F_468 = SPECS['anesthesia']['end']
+F_469 = SPECS['anesthesia']['surgery_start']
+F_470 = SPECS['anesthesia']['surgery_end']
+F_471 = SPECS['anesthesia']['method']
+E_472 = SPECS['anesthesia']['method'].enum
+F_473 = SPECS['anesthesia']['asa']
+F_474 = SPECS['anesthesia']['modifiers']
+F_475 = SPECS['anesthesia']['recovery_minutes']
+F_476 = SPECS['anesthesia']['to_icu']
+F_477 = SPECS['anesthesia']['anesthesiologist']
+F_478 = SPECS['pain_management']['on']
+F_479 = SPECS['pain_management']['route']
+E_480 = SPECS['pain_management']['route'].enum
+F_481 = SPECS['pain_management']['mode']
+E_482 = SPECS['pain_management']['mode'].enum
+F_483 = SPECS['pain_management']['by']
+F_484 = SPECS['pain_management']['units_claimed']
+C_485 = model.PainManagement
+C_486 = model.Headings
+K_487 = frozenset(['anesthesia', 'assistant_surgeon', 'consultations', 'drugs', 'hoteling', 'imaging', 'lab', 'nursing', 'operating_room', 'other', 'physiotherapy', 'supplies', 'surgeon', 'visits'])
+F_488 = SPECS['headings']['hoteling']
+F_489 = SPECS['headings']['nursing']
+F_490 = SPECS['headings']['visits']
+F_491 = SPECS['headings']['consultations']
+F_492 = SPECS['headings']['surgeon']
+F_493 = SPECS['headings']['assistant_surgeon']
+F_494 = SPECS['headings']['anesthesia']
+F_495 = SPECS['headings']['operating_room']
+F_496 = SPECS['headings']['drugs']
+F_497 = SPECS['headings']['supplies']
+F_498 = SPECS['headings']['lab']
+F_499 = SPECS['headings']['imaging']
+F_500 = SPECS['headings']['physiotherapy']
+F_501 = SPECS['headings']['other']
+C_502 = model.Heading
+K_503 = frozenset(['lines', 'requested'])
+F_504 = SPECS['heading']['requested']
+F_505 = SPECS['heading']['lines']
+F_506 = SPECS['line']['service']
+F_507 = SPECS['line']['on']
+F_508 = SPECS['line']['draw_time']
+F_509 = SPECS['line']['requested']
+F_510 = SPECS['line']['ordered_by']
+F_511 = SPECS['line']['performed_by']
+F_512 = SPECS['line']['physician_present']
+F_513 = SPECS['line']['report']
+F_514 = SPECS['line']['report_signed']
+F_515 = SPECS['line']['results']
+F_516 = SPECS['line']['list']
+E_517 = SPECS['line']['list'].enum
+F_518 = SPECS['line']['ward']
+E_519 = SPECS['line']['ward'].enum
+F_520 = SPECS['line']['place']
+E_521 = SPECS['line']['place'].enum
+F_522 = SPECS['line']['session']
+F_523 = SPECS['line']['modifiers']
+F_524 = SPECS['line']['category']
+F_525 = SPECS['line']['prosthesis']
+F_526 = SPECS['line']['in_operation_note']
+F_527 = SPECS['line']['sticker']
+F_528 = SPECS['line']['invoice']
+F_529 = SPECS['line']['invoice_ref']
+F_530 = SPECS['line']['hours']
+F_531 = SPECS['line']['pump']
+F_532 = SPECS['line']['refill']
+F_533 = SPECS['line']['drug']
+F_534 = SPECS['line']['leads']
+F_535 = SPECS['line']['nights']
+F_536 = SPECS['line']['physician_assessment']
+C_537 = model.Line
+K_538 = frozenset(['code', 'irc', 'name', 'ordered', 'qty', 'unit_price'])
+F_539 = SPECS['line']['code']
+F_540 = SPECS['line']['name']
+F_541 = SPECS['line']['irc']
+F_542 = SPECS['line']['qty']
+F_543 = SPECS['line']['unit_price']
+F_544 = SPECS['line']['ordered']
+F_545 = SPECS['global_package']['name_fa']
+F_546 = SPECS['global_package']['code']
+F_547 = SPECS['global_package']['grade']
+E_548 = SPECS['global_package']['grade'].enum
+F_549 = SPECS['global_package']['requested']
+F_550 = SPECS['global_package']['modifiers']
+F_551 = SPECS['global_package']['modifier_requested']
+F_552 = SPECS['global_package']['full_time_addition_requested']
+C_553 = model.GlobalPackage
+K_554 = frozenset(['name'])
+F_555 = SPECS['global_package']['name']
+F_556 = SPECS['accident']['first_discharged_on']
+F_557 = SPECS['accident']['employer_liable']
+C_558 = model.Accident
+K_559 = frozenset(['kind', 'on'])
+F_560 = SPECS['accident']['kind']
+E_561 = SPECS['accident']['kind'].enum
+F_562 = SPECS['accident']['on']
+F_563 = SPECS['injury']['cause']
+E_564 = SPECS['injury']['cause'].enum
+F_565 = SPECS['injury']['assailant']
+F_566 = SPECS['injury']['judicial_confirmation']
+C_567 = model.Injury
+F_568 = SPECS['injury.assailant']['relation']
+E_569 = SPECS['injury.assailant']['relation'].enum
+F_570 = SPECS['injury.assailant']['identity']
+E_571 = SPECS['injury.assailant']['identity'].enum
+F_572 = SPECS['injury.assailant']['fled']
+F_573 = SPECS['injury.assailant']['mental_disorder']
 C_574 = model.InjuryAssailant
-F_575 = SPECS['injury']['judicial_confirmation']
-F_576 = SPECS['injury.assailant']['relation']
-E_577 = SPECS['injury.assailant']['relation'].enum
-F_578 = SPECS['injury.assailant']['identity']
-E_579 = SPECS['injury.assailant']['identity'].enum
-F_580 = SPECS['injury.assailant']['fled']
-F_581 = SPECS['injury.assailant']['mental_disorder']
-F_582 = SPECS['burn']['regions']
-F_583 = SPECS['burn']['tbsa_declared']
-F_584 = SPECS['burn']['area_cm2']
-F_585 = SPECS['burn.regions']['region']
-F_586 = SPECS['burn.regions']['side']
-E_587 = SPECS['burn.regions']['side'].enum
-C_588 = model.BurnRegion
+F_575 = SPECS['burn']['regions']
+F_576 = SPECS['burn']['tbsa_declared']
+F_577 = SPECS['burn']['area_cm2']
+C_578 = model.Burn
+F_579 = SPECS['burn.regions']['region']
+F_580 = SPECS['burn.regions']['side']
+E_581 = SPECS['burn.regions']['side'].enum
+C_582 = model.BurnRegion
+C_583 = model.Declared
+K_584 = frozenset(['count', 'insured_share', 'org_share', 'total'])
+F_585 = SPECS['declared']['count']
+F_586 = SPECS['declared']['total']
+F_587 = SPECS['declared']['insured_share']
+F_588 = SPECS['declared']['org_share']
 
 
 def b_claim_batch(d, p, P):
@@ -628,156 +628,7 @@ def b_claim_batch(d, p, P):
                 d['format'] = r[1]
     v = g('batch')
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'batch')
-        o1 = NEW(C_5)
-        g1 = d1.get
-        v1 = g1('id')
-        if v1.__class__ is str and v1.isascii():
-            o1.id = v1
-        elif v1 is None:
-            if 'id' not in d1:
-                P.append(((p1, 'id'), MISSING))
-                o1.id = A
-            else:
-                r1 = S(F_7, v1)
-                if r1.__class__ is Bad:
-                    P.append(((p1, 'id'), r1))
-                    o1.id = None
-                else:
-                    o1.id = r1[0]
-                    if r1[1] is not v1:
-                        d1['id'] = r1[1]
-        else:
-            r1 = S(F_7, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'id'), r1))
-                o1.id = None
-            else:
-                o1.id = r1[0]
-                if r1[1] is not v1:
-                    d1['id'] = r1[1]
-        v1 = g1('period')
-        if v1.__class__ is str and (x1 := MONTHS.get(v1)) is not None:
-            o1.period = x1
-        elif v1 is None:
-            if 'period' not in d1:
-                P.append(((p1, 'period'), MISSING))
-                o1.period = A
-            else:
-                r1 = S(F_8, v1)
-                if r1.__class__ is Bad:
-                    P.append(((p1, 'period'), r1))
-                    o1.period = None
-                else:
-                    o1.period = r1[0]
-                    if r1[1] is not v1:
-                        d1['period'] = r1[1]
-        else:
-            r1 = S(F_8, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'period'), r1))
-                o1.period = None
-            else:
-                o1.period = r1[0]
-                if r1[1] is not v1:
-                    d1['period'] = r1[1]
-        v1 = g1('fund')
-        if v1.__class__ is str and v1 in E_10:
-            o1.fund = v1
-        elif v1 is None:
-            if 'fund' not in d1:
-                o1.fund = A
-            else:
-                o1.fund = None
-        else:
-            r1 = S(F_9, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'fund'), r1))
-                o1.fund = None
-            else:
-                o1.fund = r1[0]
-                if r1[1] is not v1:
-                    d1['fund'] = r1[1]
-        v1 = g1('submitted_on')
-        if v1.__class__ is str and (x1 := DATES.get(v1)) is not None:
-            o1.submitted_on = x1
-        elif v1 is None:
-            if 'submitted_on' not in d1:
-                o1.submitted_on = A
-            else:
-                o1.submitted_on = None
-        else:
-            r1 = S(F_11, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'submitted_on'), r1))
-                o1.submitted_on = None
-            else:
-                o1.submitted_on = r1[0]
-                if r1[1] is not v1:
-                    d1['submitted_on'] = r1[1]
-        v1 = g1('provider')
-        if v1.__class__ is dict:
-            o1.provider = b_provider(v1, (p1, 'provider'), P)
-        elif v1 is None:
-            if 'provider' not in d1:
-                P.append(((p1, 'provider'), MISSING))
-                o1.provider = A
-            else:
-                r1 = S(F_12, v1)
-                if r1.__class__ is Bad:
-                    P.append(((p1, 'provider'), r1))
-                    o1.provider = None
-                else:
-                    o1.provider = r1[0]
-                    if r1[1] is not v1:
-                        d1['provider'] = r1[1]
-        else:
-            r1 = S(F_12, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'provider'), r1))
-                o1.provider = None
-            else:
-                o1.provider = r1[0]
-                if r1[1] is not v1:
-                    d1['provider'] = r1[1]
-        v1 = g1('declared')
-        if v1.__class__ is dict:
-            o1.declared = b_declared(v1, (p1, 'declared'), P)
-        elif v1 is None:
-            if 'declared' not in d1:
-                o1.declared = A
-            else:
-                o1.declared = None
-        else:
-            r1 = S(F_13, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'declared'), r1))
-                o1.declared = None
-            else:
-                o1.declared = r1[0]
-                if r1[1] is not v1:
-                    d1['declared'] = r1[1]
-        o1.service_type = A
-        o1.faculty = A
-        o1.periods = A
-        o1.efile_submitted_on = A
-        o1.invoices = A
-        o1.objection = A
-        if not d1.keys() <= K_6:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_6:
-                    continue
-                h1 = RARE_batch.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.batch = o1
+        o.batch = b_batch(v, (p, 'batch'), P)
     elif v is None:
         if 'batch' not in d:
             P.append(((p, 'batch'), MISSING))
@@ -803,13 +654,13 @@ def b_claim_batch(d, p, P):
     v = g('prescriptions')
     if v.__class__ is list:
         pk = (p, 'prescriptions')
-        o.prescriptions = [b_prescription(e, (pk, i), P) if e.__class__ is dict else BADEL(F_14, e, pk, i, P) for i, e in enumerate(v)]
+        o.prescriptions = [b_prescription(e, (pk, i), P) if e.__class__ is dict else BADEL(F_5, e, pk, i, P) for i, e in enumerate(v)]
     elif v is None:
         if 'prescriptions' not in d:
             o.prescriptions = []
             d['prescriptions'] = []
         else:
-            r = S(F_14, v)
+            r = S(F_5, v)
             if r.__class__ is Bad:
                 P.append(((p, 'prescriptions'), r))
                 o.prescriptions = None
@@ -818,7 +669,7 @@ def b_claim_batch(d, p, P):
                 if r[1] is not v:
                     d['prescriptions'] = r[1]
     else:
-        r = S(F_14, v)
+        r = S(F_5, v)
         if r.__class__ is Bad:
             P.append(((p, 'prescriptions'), r))
             o.prescriptions = None
@@ -829,13 +680,13 @@ def b_claim_batch(d, p, P):
     v = g('bills')
     if v.__class__ is list:
         pk = (p, 'bills')
-        o.bills = [b_bill(e, (pk, i), P) if e.__class__ is dict else BADEL(F_15, e, pk, i, P) for i, e in enumerate(v)]
+        o.bills = [b_bill(e, (pk, i), P) if e.__class__ is dict else BADEL(F_6, e, pk, i, P) for i, e in enumerate(v)]
     elif v is None:
         if 'bills' not in d:
             o.bills = []
             d['bills'] = []
         else:
-            r = S(F_15, v)
+            r = S(F_6, v)
             if r.__class__ is Bad:
                 P.append(((p, 'bills'), r))
                 o.bills = None
@@ -844,7 +695,7 @@ def b_claim_batch(d, p, P):
                 if r[1] is not v:
                     d['bills'] = r[1]
     else:
-        r = S(F_15, v)
+        r = S(F_6, v)
         if r.__class__ is Bad:
             P.append(((p, 'bills'), r))
             o.bills = None
@@ -869,12 +720,12 @@ def b_claim_batch(d, p, P):
 
 
 def h_batch__service_type(o, d, k, v, p, P):
-    if v.__class__ is str and v in E_17:
+    if v.__class__ is str and v in E_8:
         o.service_type = v
     elif v is None:
         o.service_type = None
     else:
-        r = S(F_16, v)
+        r = S(F_7, v)
         if r.__class__ is Bad:
             P.append(((p, 'service_type'), r))
             o.service_type = None
@@ -889,7 +740,7 @@ def h_batch__faculty(o, d, k, v, p, P):
     elif v is None:
         o.faculty = None
     else:
-        r = S(F_18, v)
+        r = S(F_9, v)
         if r.__class__ is Bad:
             P.append(((p, 'faculty'), r))
             o.faculty = None
@@ -905,7 +756,7 @@ def h_batch__periods(o, d, k, v, p, P):
             if e.__class__ is str and (x := MONTHS.get(e)) is not None:
                 xs.append(x)
             else:
-                r = SE(F_19, e)
+                r = SE(F_10, e)
                 if r.__class__ is Bad:
                     P.append((((p, 'periods'), i), r))
                     xs.append(None)
@@ -917,7 +768,7 @@ def h_batch__periods(o, d, k, v, p, P):
     elif v is None:
         o.periods = None
     else:
-        r = S(F_19, v)
+        r = S(F_10, v)
         if r.__class__ is Bad:
             P.append(((p, 'periods'), r))
             o.periods = None
@@ -928,11 +779,11 @@ def h_batch__periods(o, d, k, v, p, P):
 
 def h_batch__efile_submitted_on(o, d, k, v, p, P):
     if v.__class__ is dict:
-        o.efile_submitted_on = MAP(F_20, v, (p, 'efile_submitted_on'), P)
+        o.efile_submitted_on = MAP(F_11, v, (p, 'efile_submitted_on'), P)
     elif v is None:
         o.efile_submitted_on = None
     else:
-        r = S(F_20, v)
+        r = S(F_11, v)
         if r.__class__ is Bad:
             P.append(((p, 'efile_submitted_on'), r))
             o.efile_submitted_on = None
@@ -944,11 +795,11 @@ def h_batch__efile_submitted_on(o, d, k, v, p, P):
 def h_batch__invoices(o, d, k, v, p, P):
     if v.__class__ is list:
         pk = (p, 'invoices')
-        o.invoices = [b_batch__invoices(e, (pk, i), P) if e.__class__ is dict else BADEL(F_21, e, pk, i, P) for i, e in enumerate(v)]
+        o.invoices = [b_batch__invoices(e, (pk, i), P) if e.__class__ is dict else BADEL(F_12, e, pk, i, P) for i, e in enumerate(v)]
     elif v is None:
         o.invoices = None
     else:
-        r = S(F_21, v)
+        r = S(F_12, v)
         if r.__class__ is Bad:
             P.append(((p, 'invoices'), r))
             o.invoices = None
@@ -959,33 +810,11 @@ def h_batch__invoices(o, d, k, v, p, P):
 
 def h_batch__objection(o, d, k, v, p, P):
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'objection')
-        o1 = NEW(C_23)
-        o1.kind = A
-        o1.report_received_on = A
-        o1.filed_on = A
-        o1.previous_expired_on = A
-        o1.new_certificate_submitted_on = A
-        o1.months = A
-        if not d1.keys() <= K_24:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_24:
-                    continue
-                h1 = RARE_batch__objection.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.objection = o1
+        o.objection = b_batch__objection(v, (p, 'objection'), P)
     elif v is None:
         o.objection = None
     else:
-        r = S(F_22, v)
+        r = S(F_13, v)
         if r.__class__ is Bad:
             P.append(((p, 'objection'), r))
             o.objection = None
@@ -995,7 +824,7 @@ def h_batch__objection(o, d, k, v, p, P):
                 d['objection'] = r[1]
 
 def b_batch(d, p, P):
-    o = NEW(C_5)
+    o = NEW(C_14)
     g = d.get
     v = g('id')
     if v.__class__ is str and v.isascii():
@@ -1005,7 +834,7 @@ def b_batch(d, p, P):
             P.append(((p, 'id'), MISSING))
             o.id = A
         else:
-            r = S(F_7, v)
+            r = S(F_16, v)
             if r.__class__ is Bad:
                 P.append(((p, 'id'), r))
                 o.id = None
@@ -1014,7 +843,7 @@ def b_batch(d, p, P):
                 if r[1] is not v:
                     d['id'] = r[1]
     else:
-        r = S(F_7, v)
+        r = S(F_16, v)
         if r.__class__ is Bad:
             P.append(((p, 'id'), r))
             o.id = None
@@ -1030,7 +859,7 @@ def b_batch(d, p, P):
             P.append(((p, 'period'), MISSING))
             o.period = A
         else:
-            r = S(F_8, v)
+            r = S(F_17, v)
             if r.__class__ is Bad:
                 P.append(((p, 'period'), r))
                 o.period = None
@@ -1039,7 +868,7 @@ def b_batch(d, p, P):
                 if r[1] is not v:
                     d['period'] = r[1]
     else:
-        r = S(F_8, v)
+        r = S(F_17, v)
         if r.__class__ is Bad:
             P.append(((p, 'period'), r))
             o.period = None
@@ -1048,7 +877,7 @@ def b_batch(d, p, P):
             if r[1] is not v:
                 d['period'] = r[1]
     v = g('fund')
-    if v.__class__ is str and v in E_10:
+    if v.__class__ is str and v in E_19:
         o.fund = v
     elif v is None:
         if 'fund' not in d:
@@ -1056,7 +885,7 @@ def b_batch(d, p, P):
         else:
             o.fund = None
     else:
-        r = S(F_9, v)
+        r = S(F_18, v)
         if r.__class__ is Bad:
             P.append(((p, 'fund'), r))
             o.fund = None
@@ -1073,7 +902,7 @@ def b_batch(d, p, P):
         else:
             o.submitted_on = None
     else:
-        r = S(F_11, v)
+        r = S(F_20, v)
         if r.__class__ is Bad:
             P.append(((p, 'submitted_on'), r))
             o.submitted_on = None
@@ -1083,243 +912,13 @@ def b_batch(d, p, P):
                 d['submitted_on'] = r[1]
     v = g('provider')
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'provider')
-        o1 = NEW(C_25)
-        g1 = d1.get
-        v1 = g1('code')
-        if v1.__class__ is str and v1.isascii():
-            o1.code = v1
-        elif v1 is None:
-            if 'code' not in d1:
-                P.append(((p1, 'code'), MISSING))
-                o1.code = A
-            else:
-                r1 = S(F_27, v1)
-                if r1.__class__ is Bad:
-                    P.append(((p1, 'code'), r1))
-                    o1.code = None
-                else:
-                    o1.code = r1[0]
-                    if r1[1] is not v1:
-                        d1['code'] = r1[1]
-        else:
-            r1 = S(F_27, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'code'), r1))
-                o1.code = None
-            else:
-                o1.code = r1[0]
-                if r1[1] is not v1:
-                    d1['code'] = r1[1]
-        v1 = g1('name')
-        if v1.__class__ is str and 'ي' not in v1 and 'ك' not in v1:
-            o1.name = v1
-        elif v1 is None:
-            if 'name' not in d1:
-                o1.name = A
-            else:
-                o1.name = None
-        else:
-            r1 = S(F_28, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'name'), r1))
-                o1.name = None
-            else:
-                o1.name = r1[0]
-                if r1[1] is not v1:
-                    d1['name'] = r1[1]
-        v1 = g1('kind')
-        if v1.__class__ is str and v1 in E_30:
-            o1.kind = v1
-        elif v1 is None:
-            if 'kind' not in d1:
-                o1.kind = A
-            else:
-                o1.kind = None
-        else:
-            r1 = S(F_29, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'kind'), r1))
-                o1.kind = None
-            else:
-                o1.kind = r1[0]
-                if r1[1] is not v1:
-                    d1['kind'] = r1[1]
-        v1 = g1('sector')
-        if v1.__class__ is str and v1 in E_32:
-            o1.sector = v1
-        elif v1 is None:
-            if 'sector' not in d1:
-                o1.sector = A
-            else:
-                o1.sector = None
-        else:
-            r1 = S(F_31, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'sector'), r1))
-                o1.sector = None
-            else:
-                o1.sector = r1[0]
-                if r1[1] is not v1:
-                    d1['sector'] = r1[1]
-        v1 = g1('city')
-        if v1.__class__ is str and 'ي' not in v1 and 'ك' not in v1:
-            o1.city = v1
-        elif v1 is None:
-            if 'city' not in d1:
-                o1.city = A
-            else:
-                o1.city = None
-        else:
-            r1 = S(F_33, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'city'), r1))
-                o1.city = None
-            else:
-                o1.city = r1[0]
-                if r1[1] is not v1:
-                    d1['city'] = r1[1]
-        v1 = g1('province')
-        if v1.__class__ is str and v1.isascii():
-            o1.province = v1
-        elif v1 is None:
-            if 'province' not in d1:
-                o1.province = A
-            else:
-                o1.province = None
-        else:
-            r1 = S(F_34, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'province'), r1))
-                o1.province = None
-            else:
-                o1.province = r1[0]
-                if r1[1] is not v1:
-                    d1['province'] = r1[1]
-        v1 = g1('technical_director')
-        if v1.__class__ is dict:
-            o1.technical_director = b_provider__technical_director(v1, (p1, 'technical_director'), P)
-        elif v1 is None:
-            if 'technical_director' not in d1:
-                o1.technical_director = A
-            else:
-                o1.technical_director = None
-        else:
-            r1 = S(F_35, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'technical_director'), r1))
-                o1.technical_director = None
-            else:
-                o1.technical_director = r1[0]
-                if r1[1] is not v1:
-                    d1['technical_director'] = r1[1]
-        v1 = g1('contract')
-        if v1.__class__ is dict:
-            o1.contract = b_provider__contract(v1, (p1, 'contract'), P)
-        elif v1 is None:
-            if 'contract' not in d1:
-                o1.contract = A
-            else:
-                o1.contract = None
-        else:
-            r1 = S(F_36, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'contract'), r1))
-                o1.contract = None
-            else:
-                o1.contract = r1[0]
-                if r1[1] is not v1:
-                    d1['contract'] = r1[1]
-        v1 = g1('equipment')
-        if v1.__class__ is list:
-            for i1, e1 in enumerate(v1):
-                if not (e1.__class__ is str and e1 in E_38):
-                    r1 = SE(F_37, e1)
-                    if r1.__class__ is Bad:
-                        P.append((((p1, 'equipment'), i1), r1))
-                    elif r1[1] is not e1:
-                        v1[i1] = r1[1]
-            o1.equipment = v1[:]
-        elif v1 is None:
-            if 'equipment' not in d1:
-                o1.equipment = A
-            else:
-                o1.equipment = None
-        else:
-            r1 = S(F_37, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'equipment'), r1))
-                o1.equipment = None
-            else:
-                o1.equipment = r1[0]
-                if r1[1] is not v1:
-                    d1['equipment'] = r1[1]
-        v1 = g1('accreditation')
-        if v1.__class__ is dict:
-            o1.accreditation = b_provider__accreditation(v1, (p1, 'accreditation'), P)
-        elif v1 is None:
-            if 'accreditation' not in d1:
-                o1.accreditation = A
-            else:
-                o1.accreditation = None
-        else:
-            r1 = S(F_39, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'accreditation'), r1))
-                o1.accreditation = None
-            else:
-                o1.accreditation = r1[0]
-                if r1[1] is not v1:
-                    d1['accreditation'] = r1[1]
-        v1 = g1('deprivation_grade')
-        if v1.__class__ is str and v1 in E_41:
-            o1.deprivation_grade = v1
-        elif v1 is None:
-            if 'deprivation_grade' not in d1:
-                o1.deprivation_grade = A
-            else:
-                o1.deprivation_grade = None
-        else:
-            r1 = S(F_40, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'deprivation_grade'), r1))
-                o1.deprivation_grade = None
-            else:
-                o1.deprivation_grade = r1[0]
-                if r1[1] is not v1:
-                    d1['deprivation_grade'] = r1[1]
-        o1.hospital_based = A
-        o1.center_code = A
-        o1.teaching = A
-        o1.licence = A
-        o1.linac_max_energy_mv = A
-        o1.opened_on = A
-        o1.approved_wards = A
-        o1.icu = A
-        o1.specialties_on_staff = A
-        o1.departments = A
-        o1.recovery_standard = A
-        if not d1.keys() <= K_26:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_26:
-                    continue
-                h1 = RARE_provider.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.provider = o1
+        o.provider = b_provider(v, (p, 'provider'), P)
     elif v is None:
         if 'provider' not in d:
             P.append(((p, 'provider'), MISSING))
             o.provider = A
         else:
-            r = S(F_12, v)
+            r = S(F_21, v)
             if r.__class__ is Bad:
                 P.append(((p, 'provider'), r))
                 o.provider = None
@@ -1328,7 +927,7 @@ def b_batch(d, p, P):
                 if r[1] is not v:
                     d['provider'] = r[1]
     else:
-        r = S(F_12, v)
+        r = S(F_21, v)
         if r.__class__ is Bad:
             P.append(((p, 'provider'), r))
             o.provider = None
@@ -1338,99 +937,14 @@ def b_batch(d, p, P):
                 d['provider'] = r[1]
     v = g('declared')
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'declared')
-        o1 = NEW(C_42)
-        g1 = d1.get
-        v1 = g1('count')
-        if v1.__class__ is int and v1 >= 0:
-            o1.count = v1
-        elif v1 is None:
-            if 'count' not in d1:
-                o1.count = A
-            else:
-                o1.count = None
-        else:
-            r1 = S(F_44, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'count'), r1))
-                o1.count = None
-            else:
-                o1.count = r1[0]
-                if r1[1] is not v1:
-                    d1['count'] = r1[1]
-        v1 = g1('total')
-        if v1.__class__ is int and v1 >= 0:
-            o1.total = v1
-        elif v1 is None:
-            if 'total' not in d1:
-                o1.total = A
-            else:
-                o1.total = None
-        else:
-            r1 = S(F_45, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'total'), r1))
-                o1.total = None
-            else:
-                o1.total = r1[0]
-                if r1[1] is not v1:
-                    d1['total'] = r1[1]
-        v1 = g1('insured_share')
-        if v1.__class__ is int and v1 >= 0:
-            o1.insured_share = v1
-        elif v1 is None:
-            if 'insured_share' not in d1:
-                o1.insured_share = A
-            else:
-                o1.insured_share = None
-        else:
-            r1 = S(F_46, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'insured_share'), r1))
-                o1.insured_share = None
-            else:
-                o1.insured_share = r1[0]
-                if r1[1] is not v1:
-                    d1['insured_share'] = r1[1]
-        v1 = g1('org_share')
-        if v1.__class__ is int and v1 >= 0:
-            o1.org_share = v1
-        elif v1 is None:
-            if 'org_share' not in d1:
-                o1.org_share = A
-            else:
-                o1.org_share = None
-        else:
-            r1 = S(F_47, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'org_share'), r1))
-                o1.org_share = None
-            else:
-                o1.org_share = r1[0]
-                if r1[1] is not v1:
-                    d1['org_share'] = r1[1]
-        if not d1.keys() <= K_43:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_43:
-                    continue
-                h1 = RARE_declared.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.declared = o1
+        o.declared = b_declared(v, (p, 'declared'), P)
     elif v is None:
         if 'declared' not in d:
             o.declared = A
         else:
             o.declared = None
     else:
-        r = S(F_13, v)
+        r = S(F_22, v)
         if r.__class__ is Bad:
             P.append(((p, 'declared'), r))
             o.declared = None
@@ -1444,10 +958,10 @@ def b_batch(d, p, P):
     o.efile_submitted_on = A
     o.invoices = A
     o.objection = A
-    if not d.keys() <= K_6:
+    if not d.keys() <= K_15:
         ex = {}
         for k, v in d.items():
-            if k in K_6:
+            if k in K_15:
                 continue
             h = RARE_batch.get(k)
             if h is None:
@@ -1466,7 +980,7 @@ def h_batch__invoices__ref(o, d, k, v, p, P):
     elif v is None:
         o.ref = None
     else:
-        r = S(F_48, v)
+        r = S(F_23, v)
         if r.__class__ is Bad:
             P.append(((p, 'ref'), r))
             o.ref = None
@@ -1481,7 +995,7 @@ def h_batch__invoices__certified_copy(o, d, k, v, p, P):
     elif v is None:
         o.certified_copy = None
     else:
-        r = S(F_49, v)
+        r = S(F_24, v)
         if r.__class__ is Bad:
             P.append(((p, 'certified_copy'), r))
             o.certified_copy = None
@@ -1494,7 +1008,7 @@ def h_batch__invoices__items(o, d, k, v, p, P):
     if v.__class__ is list:
         for i, e in enumerate(v):
             if not (e.__class__ is str and 'ي' not in e and 'ك' not in e):
-                r = SE(F_50, e)
+                r = SE(F_25, e)
                 if r.__class__ is Bad:
                     P.append((((p, 'items'), i), r))
                 elif r[1] is not e:
@@ -1503,7 +1017,7 @@ def h_batch__invoices__items(o, d, k, v, p, P):
     elif v is None:
         o.items = None
     else:
-        r = S(F_50, v)
+        r = S(F_25, v)
         if r.__class__ is Bad:
             P.append(((p, 'items'), r))
             o.items = None
@@ -1513,14 +1027,14 @@ def h_batch__invoices__items(o, d, k, v, p, P):
                 d['items'] = r[1]
 
 def b_batch__invoices(d, p, P):
-    o = NEW(C_51)
+    o = NEW(C_26)
     o.ref = A
     o.certified_copy = A
     o.items = A
-    if not d.keys() <= K_24:
+    if not d.keys() <= K_27:
         ex = {}
         for k, v in d.items():
-            if k in K_24:
+            if k in K_27:
                 continue
             h = RARE_batch__invoices.get(k)
             if h is None:
@@ -1534,12 +1048,12 @@ def b_batch__invoices(d, p, P):
 
 
 def h_batch__objection__kind(o, d, k, v, p, P):
-    if v.__class__ is str and v in E_53:
+    if v.__class__ is str and v in E_29:
         o.kind = v
     elif v is None:
         o.kind = None
     else:
-        r = S(F_52, v)
+        r = S(F_28, v)
         if r.__class__ is Bad:
             P.append(((p, 'kind'), r))
             o.kind = None
@@ -1554,7 +1068,7 @@ def h_batch__objection__report_received_on(o, d, k, v, p, P):
     elif v is None:
         o.report_received_on = None
     else:
-        r = S(F_54, v)
+        r = S(F_30, v)
         if r.__class__ is Bad:
             P.append(((p, 'report_received_on'), r))
             o.report_received_on = None
@@ -1569,7 +1083,7 @@ def h_batch__objection__filed_on(o, d, k, v, p, P):
     elif v is None:
         o.filed_on = None
     else:
-        r = S(F_55, v)
+        r = S(F_31, v)
         if r.__class__ is Bad:
             P.append(((p, 'filed_on'), r))
             o.filed_on = None
@@ -1584,7 +1098,7 @@ def h_batch__objection__previous_expired_on(o, d, k, v, p, P):
     elif v is None:
         o.previous_expired_on = None
     else:
-        r = S(F_56, v)
+        r = S(F_32, v)
         if r.__class__ is Bad:
             P.append(((p, 'previous_expired_on'), r))
             o.previous_expired_on = None
@@ -1599,7 +1113,7 @@ def h_batch__objection__new_certificate_submitted_on(o, d, k, v, p, P):
     elif v is None:
         o.new_certificate_submitted_on = None
     else:
-        r = S(F_57, v)
+        r = S(F_33, v)
         if r.__class__ is Bad:
             P.append(((p, 'new_certificate_submitted_on'), r))
             o.new_certificate_submitted_on = None
@@ -1615,7 +1129,7 @@ def h_batch__objection__months(o, d, k, v, p, P):
             if e.__class__ is str and (x := MONTHS.get(e)) is not None:
                 xs.append(x)
             else:
-                r = SE(F_58, e)
+                r = SE(F_34, e)
                 if r.__class__ is Bad:
                     P.append((((p, 'months'), i), r))
                     xs.append(None)
@@ -1627,7 +1141,7 @@ def h_batch__objection__months(o, d, k, v, p, P):
     elif v is None:
         o.months = None
     else:
-        r = S(F_58, v)
+        r = S(F_34, v)
         if r.__class__ is Bad:
             P.append(((p, 'months'), r))
             o.months = None
@@ -1637,17 +1151,17 @@ def h_batch__objection__months(o, d, k, v, p, P):
                 d['months'] = r[1]
 
 def b_batch__objection(d, p, P):
-    o = NEW(C_23)
+    o = NEW(C_35)
     o.kind = A
     o.report_received_on = A
     o.filed_on = A
     o.previous_expired_on = A
     o.new_certificate_submitted_on = A
     o.months = A
-    if not d.keys() <= K_24:
+    if not d.keys() <= K_27:
         ex = {}
         for k, v in d.items():
-            if k in K_24:
+            if k in K_27:
                 continue
             h = RARE_batch__objection.get(k)
             if h is None:
@@ -1666,7 +1180,7 @@ def h_provider__hospital_based(o, d, k, v, p, P):
     elif v is None:
         o.hospital_based = None
     else:
-        r = S(F_59, v)
+        r = S(F_36, v)
         if r.__class__ is Bad:
             P.append(((p, 'hospital_based'), r))
             o.hospital_based = None
@@ -1681,7 +1195,7 @@ def h_provider__center_code(o, d, k, v, p, P):
     elif v is None:
         o.center_code = None
     else:
-        r = S(F_60, v)
+        r = S(F_37, v)
         if r.__class__ is Bad:
             P.append(((p, 'center_code'), r))
             o.center_code = None
@@ -1696,7 +1210,7 @@ def h_provider__teaching(o, d, k, v, p, P):
     elif v is None:
         o.teaching = None
     else:
-        r = S(F_61, v)
+        r = S(F_38, v)
         if r.__class__ is Bad:
             P.append(((p, 'teaching'), r))
             o.teaching = None
@@ -1707,29 +1221,11 @@ def h_provider__teaching(o, d, k, v, p, P):
 
 def h_provider__licence(o, d, k, v, p, P):
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'licence')
-        o1 = NEW(C_63)
-        o1.to = A
-        o1.services = A
-        if not d1.keys() <= K_24:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_24:
-                    continue
-                h1 = RARE_provider__licence.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.licence = o1
+        o.licence = b_provider__licence(v, (p, 'licence'), P)
     elif v is None:
         o.licence = None
     else:
-        r = S(F_62, v)
+        r = S(F_39, v)
         if r.__class__ is Bad:
             P.append(((p, 'licence'), r))
             o.licence = None
@@ -1744,7 +1240,7 @@ def h_provider__linac_max_energy_mv(o, d, k, v, p, P):
     elif v is None:
         o.linac_max_energy_mv = None
     else:
-        r = S(F_64, v)
+        r = S(F_40, v)
         if r.__class__ is Bad:
             P.append(((p, 'linac_max_energy_mv'), r))
             o.linac_max_energy_mv = None
@@ -1759,7 +1255,7 @@ def h_provider__opened_on(o, d, k, v, p, P):
     elif v is None:
         o.opened_on = None
     else:
-        r = S(F_65, v)
+        r = S(F_41, v)
         if r.__class__ is Bad:
             P.append(((p, 'opened_on'), r))
             o.opened_on = None
@@ -1771,8 +1267,8 @@ def h_provider__opened_on(o, d, k, v, p, P):
 def h_provider__approved_wards(o, d, k, v, p, P):
     if v.__class__ is list:
         for i, e in enumerate(v):
-            if not (e.__class__ is str and e in E_67):
-                r = SE(F_66, e)
+            if not (e.__class__ is str and e in E_43):
+                r = SE(F_42, e)
                 if r.__class__ is Bad:
                     P.append((((p, 'approved_wards'), i), r))
                 elif r[1] is not e:
@@ -1781,7 +1277,7 @@ def h_provider__approved_wards(o, d, k, v, p, P):
     elif v is None:
         o.approved_wards = None
     else:
-        r = S(F_66, v)
+        r = S(F_42, v)
         if r.__class__ is Bad:
             P.append(((p, 'approved_wards'), r))
             o.approved_wards = None
@@ -1792,31 +1288,11 @@ def h_provider__approved_wards(o, d, k, v, p, P):
 
 def h_provider__icu(o, d, k, v, p, P):
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'icu')
-        o1 = NEW(C_69)
-        o1.beds = A
-        o1.in_house_physician = A
-        o1.in_house_physicians = A
-        o1.technical_manager = A
-        if not d1.keys() <= K_24:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_24:
-                    continue
-                h1 = RARE_provider__icu.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.icu = o1
+        o.icu = b_provider__icu(v, (p, 'icu'), P)
     elif v is None:
         o.icu = None
     else:
-        r = S(F_68, v)
+        r = S(F_44, v)
         if r.__class__ is Bad:
             P.append(((p, 'icu'), r))
             o.icu = None
@@ -1829,7 +1305,7 @@ def h_provider__specialties_on_staff(o, d, k, v, p, P):
     if v.__class__ is list:
         for i, e in enumerate(v):
             if not (e.__class__ is str and e.isascii()):
-                r = SE(F_70, e)
+                r = SE(F_45, e)
                 if r.__class__ is Bad:
                     P.append((((p, 'specialties_on_staff'), i), r))
                 elif r[1] is not e:
@@ -1838,7 +1314,7 @@ def h_provider__specialties_on_staff(o, d, k, v, p, P):
     elif v is None:
         o.specialties_on_staff = None
     else:
-        r = S(F_70, v)
+        r = S(F_45, v)
         if r.__class__ is Bad:
             P.append(((p, 'specialties_on_staff'), r))
             o.specialties_on_staff = None
@@ -1850,8 +1326,8 @@ def h_provider__specialties_on_staff(o, d, k, v, p, P):
 def h_provider__departments(o, d, k, v, p, P):
     if v.__class__ is list:
         for i, e in enumerate(v):
-            if not (e.__class__ is str and e in E_72):
-                r = SE(F_71, e)
+            if not (e.__class__ is str and e in E_47):
+                r = SE(F_46, e)
                 if r.__class__ is Bad:
                     P.append((((p, 'departments'), i), r))
                 elif r[1] is not e:
@@ -1860,7 +1336,7 @@ def h_provider__departments(o, d, k, v, p, P):
     elif v is None:
         o.departments = None
     else:
-        r = S(F_71, v)
+        r = S(F_46, v)
         if r.__class__ is Bad:
             P.append(((p, 'departments'), r))
             o.departments = None
@@ -1875,7 +1351,7 @@ def h_provider__recovery_standard(o, d, k, v, p, P):
     elif v is None:
         o.recovery_standard = None
     else:
-        r = S(F_73, v)
+        r = S(F_48, v)
         if r.__class__ is Bad:
             P.append(((p, 'recovery_standard'), r))
             o.recovery_standard = None
@@ -1885,7 +1361,7 @@ def h_provider__recovery_standard(o, d, k, v, p, P):
                 d['recovery_standard'] = r[1]
 
 def b_provider(d, p, P):
-    o = NEW(C_25)
+    o = NEW(C_49)
     g = d.get
     v = g('code')
     if v.__class__ is str and v.isascii():
@@ -1895,7 +1371,7 @@ def b_provider(d, p, P):
             P.append(((p, 'code'), MISSING))
             o.code = A
         else:
-            r = S(F_27, v)
+            r = S(F_51, v)
             if r.__class__ is Bad:
                 P.append(((p, 'code'), r))
                 o.code = None
@@ -1904,7 +1380,7 @@ def b_provider(d, p, P):
                 if r[1] is not v:
                     d['code'] = r[1]
     else:
-        r = S(F_27, v)
+        r = S(F_51, v)
         if r.__class__ is Bad:
             P.append(((p, 'code'), r))
             o.code = None
@@ -1921,7 +1397,7 @@ def b_provider(d, p, P):
         else:
             o.name = None
     else:
-        r = S(F_28, v)
+        r = S(F_52, v)
         if r.__class__ is Bad:
             P.append(((p, 'name'), r))
             o.name = None
@@ -1930,7 +1406,7 @@ def b_provider(d, p, P):
             if r[1] is not v:
                 d['name'] = r[1]
     v = g('kind')
-    if v.__class__ is str and v in E_30:
+    if v.__class__ is str and v in E_54:
         o.kind = v
     elif v is None:
         if 'kind' not in d:
@@ -1938,7 +1414,7 @@ def b_provider(d, p, P):
         else:
             o.kind = None
     else:
-        r = S(F_29, v)
+        r = S(F_53, v)
         if r.__class__ is Bad:
             P.append(((p, 'kind'), r))
             o.kind = None
@@ -1947,7 +1423,7 @@ def b_provider(d, p, P):
             if r[1] is not v:
                 d['kind'] = r[1]
     v = g('sector')
-    if v.__class__ is str and v in E_32:
+    if v.__class__ is str and v in E_56:
         o.sector = v
     elif v is None:
         if 'sector' not in d:
@@ -1955,7 +1431,7 @@ def b_provider(d, p, P):
         else:
             o.sector = None
     else:
-        r = S(F_31, v)
+        r = S(F_55, v)
         if r.__class__ is Bad:
             P.append(((p, 'sector'), r))
             o.sector = None
@@ -1972,7 +1448,7 @@ def b_provider(d, p, P):
         else:
             o.city = None
     else:
-        r = S(F_33, v)
+        r = S(F_57, v)
         if r.__class__ is Bad:
             P.append(((p, 'city'), r))
             o.city = None
@@ -1989,7 +1465,7 @@ def b_provider(d, p, P):
         else:
             o.province = None
     else:
-        r = S(F_34, v)
+        r = S(F_58, v)
         if r.__class__ is Bad:
             P.append(((p, 'province'), r))
             o.province = None
@@ -1999,83 +1475,14 @@ def b_provider(d, p, P):
                 d['province'] = r[1]
     v = g('technical_director')
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'technical_director')
-        o1 = NEW(C_74)
-        g1 = d1.get
-        v1 = g1('council_no')
-        if v1.__class__ is str and v1.isascii():
-            o1.council_no = v1
-        elif v1 is None:
-            if 'council_no' not in d1:
-                o1.council_no = A
-            else:
-                o1.council_no = None
-        else:
-            r1 = S(F_76, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'council_no'), r1))
-                o1.council_no = None
-            else:
-                o1.council_no = r1[0]
-                if r1[1] is not v1:
-                    d1['council_no'] = r1[1]
-        v1 = g1('name')
-        if v1.__class__ is str and 'ي' not in v1 and 'ك' not in v1:
-            o1.name = v1
-        elif v1 is None:
-            if 'name' not in d1:
-                o1.name = A
-            else:
-                o1.name = None
-        else:
-            r1 = S(F_77, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'name'), r1))
-                o1.name = None
-            else:
-                o1.name = r1[0]
-                if r1[1] is not v1:
-                    d1['name'] = r1[1]
-        v1 = g1('specialty')
-        if v1.__class__ is str and v1.isascii():
-            o1.specialty = v1
-        elif v1 is None:
-            if 'specialty' not in d1:
-                o1.specialty = A
-            else:
-                o1.specialty = None
-        else:
-            r1 = S(F_78, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'specialty'), r1))
-                o1.specialty = None
-            else:
-                o1.specialty = r1[0]
-                if r1[1] is not v1:
-                    d1['specialty'] = r1[1]
-        o1.absences = A
-        if not d1.keys() <= K_75:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_75:
-                    continue
-                h1 = RARE_provider__technical_director.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.technical_director = o1
+        o.technical_director = b_provider__technical_director(v, (p, 'technical_director'), P)
     elif v is None:
         if 'technical_director' not in d:
             o.technical_director = A
         else:
             o.technical_director = None
     else:
-        r = S(F_35, v)
+        r = S(F_59, v)
         if r.__class__ is Bad:
             P.append(((p, 'technical_director'), r))
             o.technical_director = None
@@ -2085,102 +1492,14 @@ def b_provider(d, p, P):
                 d['technical_director'] = r[1]
     v = g('contract')
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'contract')
-        o1 = NEW(C_79)
-        g1 = d1.get
-        v1 = g1('from')
-        if v1.__class__ is str and (x1 := DATES.get(v1)) is not None:
-            o1.from_ = x1
-        elif v1 is None:
-            if 'from' not in d1:
-                o1.from_ = A
-            else:
-                o1.from_ = None
-        else:
-            r1 = S(F_81, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'from'), r1))
-                o1.from_ = None
-            else:
-                o1.from_ = r1[0]
-                if r1[1] is not v1:
-                    d1['from'] = r1[1]
-        v1 = g1('to')
-        if v1.__class__ is str and (x1 := DATES.get(v1)) is not None:
-            o1.to = x1
-        elif v1 is None:
-            if 'to' not in d1:
-                o1.to = A
-            else:
-                o1.to = None
-        else:
-            r1 = S(F_82, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'to'), r1))
-                o1.to = None
-            else:
-                o1.to = r1[0]
-                if r1[1] is not v1:
-                    d1['to'] = r1[1]
-        v1 = g1('rural')
-        if v1 is True or v1 is False:
-            o1.rural = v1
-        elif v1 is None:
-            if 'rural' not in d1:
-                o1.rural = A
-            else:
-                o1.rural = None
-        else:
-            r1 = S(F_83, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'rural'), r1))
-                o1.rural = None
-            else:
-                o1.rural = r1[0]
-                if r1[1] is not v1:
-                    d1['rural'] = r1[1]
-        v1 = g1('suspensions')
-        if v1.__class__ is list:
-            pk1 = (p1, 'suspensions')
-            o1.suspensions = [b_provider__contract__suspensions(e1, (pk1, i1), P) if e1.__class__ is dict else BADEL(F_84, e1, pk1, i1, P) for i1, e1 in enumerate(v1)]
-        elif v1 is None:
-            if 'suspensions' not in d1:
-                o1.suspensions = A
-            else:
-                o1.suspensions = None
-        else:
-            r1 = S(F_84, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'suspensions'), r1))
-                o1.suspensions = None
-            else:
-                o1.suspensions = r1[0]
-                if r1[1] is not v1:
-                    d1['suspensions'] = r1[1]
-        o1.services = A
-        o1.cumulative_delivery = A
-        if not d1.keys() <= K_80:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_80:
-                    continue
-                h1 = RARE_provider__contract.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.contract = o1
+        o.contract = b_provider__contract(v, (p, 'contract'), P)
     elif v is None:
         if 'contract' not in d:
             o.contract = A
         else:
             o.contract = None
     else:
-        r = S(F_36, v)
+        r = S(F_60, v)
         if r.__class__ is Bad:
             P.append(((p, 'contract'), r))
             o.contract = None
@@ -2191,8 +1510,8 @@ def b_provider(d, p, P):
     v = g('equipment')
     if v.__class__ is list:
         for i, e in enumerate(v):
-            if not (e.__class__ is str and e in E_38):
-                r = SE(F_37, e)
+            if not (e.__class__ is str and e in E_62):
+                r = SE(F_61, e)
                 if r.__class__ is Bad:
                     P.append((((p, 'equipment'), i), r))
                 elif r[1] is not e:
@@ -2204,7 +1523,7 @@ def b_provider(d, p, P):
         else:
             o.equipment = None
     else:
-        r = S(F_37, v)
+        r = S(F_61, v)
         if r.__class__ is Bad:
             P.append(((p, 'equipment'), r))
             o.equipment = None
@@ -2214,66 +1533,14 @@ def b_provider(d, p, P):
                 d['equipment'] = r[1]
     v = g('accreditation')
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'accreditation')
-        o1 = NEW(C_85)
-        g1 = d1.get
-        v1 = g1('hospital')
-        if v1.__class__ is str and v1 in E_88:
-            o1.hospital = v1
-        elif v1 is None:
-            if 'hospital' not in d1:
-                o1.hospital = A
-            else:
-                o1.hospital = None
-        else:
-            r1 = S(F_87, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'hospital'), r1))
-                o1.hospital = None
-            else:
-                o1.hospital = r1[0]
-                if r1[1] is not v1:
-                    d1['hospital'] = r1[1]
-        v1 = g1('wards')
-        if v1.__class__ is dict:
-            o1.wards = MAP(F_89, v1, (p1, 'wards'), P)
-        elif v1 is None:
-            if 'wards' not in d1:
-                o1.wards = A
-            else:
-                o1.wards = None
-        else:
-            r1 = S(F_89, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'wards'), r1))
-                o1.wards = None
-            else:
-                o1.wards = r1[0]
-                if r1[1] is not v1:
-                    d1['wards'] = r1[1]
-        o1.history = A
-        if not d1.keys() <= K_86:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_86:
-                    continue
-                h1 = RARE_provider__accreditation.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.accreditation = o1
+        o.accreditation = b_provider__accreditation(v, (p, 'accreditation'), P)
     elif v is None:
         if 'accreditation' not in d:
             o.accreditation = A
         else:
             o.accreditation = None
     else:
-        r = S(F_39, v)
+        r = S(F_63, v)
         if r.__class__ is Bad:
             P.append(((p, 'accreditation'), r))
             o.accreditation = None
@@ -2282,7 +1549,7 @@ def b_provider(d, p, P):
             if r[1] is not v:
                 d['accreditation'] = r[1]
     v = g('deprivation_grade')
-    if v.__class__ is str and v in E_41:
+    if v.__class__ is str and v in E_65:
         o.deprivation_grade = v
     elif v is None:
         if 'deprivation_grade' not in d:
@@ -2290,7 +1557,7 @@ def b_provider(d, p, P):
         else:
             o.deprivation_grade = None
     else:
-        r = S(F_40, v)
+        r = S(F_64, v)
         if r.__class__ is Bad:
             P.append(((p, 'deprivation_grade'), r))
             o.deprivation_grade = None
@@ -2309,10 +1576,10 @@ def b_provider(d, p, P):
     o.specialties_on_staff = A
     o.departments = A
     o.recovery_standard = A
-    if not d.keys() <= K_26:
+    if not d.keys() <= K_50:
         ex = {}
         for k, v in d.items():
-            if k in K_26:
+            if k in K_50:
                 continue
             h = RARE_provider.get(k)
             if h is None:
@@ -2328,11 +1595,11 @@ def b_provider(d, p, P):
 def h_provider__technical_director__absences(o, d, k, v, p, P):
     if v.__class__ is list:
         pk = (p, 'absences')
-        o.absences = [b_provider__technical_director__absences(e, (pk, i), P) if e.__class__ is dict else BADEL(F_90, e, pk, i, P) for i, e in enumerate(v)]
+        o.absences = [b_provider__technical_director__absences(e, (pk, i), P) if e.__class__ is dict else BADEL(F_66, e, pk, i, P) for i, e in enumerate(v)]
     elif v is None:
         o.absences = None
     else:
-        r = S(F_90, v)
+        r = S(F_66, v)
         if r.__class__ is Bad:
             P.append(((p, 'absences'), r))
             o.absences = None
@@ -2342,7 +1609,7 @@ def h_provider__technical_director__absences(o, d, k, v, p, P):
                 d['absences'] = r[1]
 
 def b_provider__technical_director(d, p, P):
-    o = NEW(C_74)
+    o = NEW(C_67)
     g = d.get
     v = g('council_no')
     if v.__class__ is str and v.isascii():
@@ -2353,7 +1620,7 @@ def b_provider__technical_director(d, p, P):
         else:
             o.council_no = None
     else:
-        r = S(F_76, v)
+        r = S(F_69, v)
         if r.__class__ is Bad:
             P.append(((p, 'council_no'), r))
             o.council_no = None
@@ -2370,7 +1637,7 @@ def b_provider__technical_director(d, p, P):
         else:
             o.name = None
     else:
-        r = S(F_77, v)
+        r = S(F_70, v)
         if r.__class__ is Bad:
             P.append(((p, 'name'), r))
             o.name = None
@@ -2387,7 +1654,7 @@ def b_provider__technical_director(d, p, P):
         else:
             o.specialty = None
     else:
-        r = S(F_78, v)
+        r = S(F_71, v)
         if r.__class__ is Bad:
             P.append(((p, 'specialty'), r))
             o.specialty = None
@@ -2396,10 +1663,10 @@ def b_provider__technical_director(d, p, P):
             if r[1] is not v:
                 d['specialty'] = r[1]
     o.absences = A
-    if not d.keys() <= K_75:
+    if not d.keys() <= K_68:
         ex = {}
         for k, v in d.items():
-            if k in K_75:
+            if k in K_68:
                 continue
             h = RARE_provider__technical_director.get(k)
             if h is None:
@@ -2418,7 +1685,7 @@ def h_provider__technical_director__absences__from(o, d, k, v, p, P):
     elif v is None:
         o.from_ = None
     else:
-        r = S(F_91, v)
+        r = S(F_72, v)
         if r.__class__ is Bad:
             P.append(((p, 'from'), r))
             o.from_ = None
@@ -2433,7 +1700,7 @@ def h_provider__technical_director__absences__to(o, d, k, v, p, P):
     elif v is None:
         o.to = None
     else:
-        r = S(F_92, v)
+        r = S(F_73, v)
         if r.__class__ is Bad:
             P.append(((p, 'to'), r))
             o.to = None
@@ -2443,13 +1710,13 @@ def h_provider__technical_director__absences__to(o, d, k, v, p, P):
                 d['to'] = r[1]
 
 def b_provider__technical_director__absences(d, p, P):
-    o = NEW(C_93)
+    o = NEW(C_74)
     o.from_ = A
     o.to = A
-    if not d.keys() <= K_24:
+    if not d.keys() <= K_27:
         ex = {}
         for k, v in d.items():
-            if k in K_24:
+            if k in K_27:
                 continue
             h = RARE_provider__technical_director__absences.get(k)
             if h is None:
@@ -2466,7 +1733,7 @@ def h_provider__contract__services(o, d, k, v, p, P):
     if v.__class__ is list:
         for i, e in enumerate(v):
             if not (e.__class__ is str and e in CODES):
-                r = SE(F_94, e)
+                r = SE(F_75, e)
                 if r.__class__ is Bad:
                     P.append((((p, 'services'), i), r))
                 elif r[1] is not e:
@@ -2475,7 +1742,7 @@ def h_provider__contract__services(o, d, k, v, p, P):
     elif v is None:
         o.services = None
     else:
-        r = S(F_94, v)
+        r = S(F_75, v)
         if r.__class__ is Bad:
             P.append(((p, 'services'), r))
             o.services = None
@@ -2490,7 +1757,7 @@ def h_provider__contract__cumulative_delivery(o, d, k, v, p, P):
     elif v is None:
         o.cumulative_delivery = None
     else:
-        r = S(F_95, v)
+        r = S(F_76, v)
         if r.__class__ is Bad:
             P.append(((p, 'cumulative_delivery'), r))
             o.cumulative_delivery = None
@@ -2500,7 +1767,7 @@ def h_provider__contract__cumulative_delivery(o, d, k, v, p, P):
                 d['cumulative_delivery'] = r[1]
 
 def b_provider__contract(d, p, P):
-    o = NEW(C_79)
+    o = NEW(C_77)
     g = d.get
     v = g('from')
     if v.__class__ is str and (x := DATES.get(v)) is not None:
@@ -2511,7 +1778,7 @@ def b_provider__contract(d, p, P):
         else:
             o.from_ = None
     else:
-        r = S(F_81, v)
+        r = S(F_79, v)
         if r.__class__ is Bad:
             P.append(((p, 'from'), r))
             o.from_ = None
@@ -2528,7 +1795,7 @@ def b_provider__contract(d, p, P):
         else:
             o.to = None
     else:
-        r = S(F_82, v)
+        r = S(F_80, v)
         if r.__class__ is Bad:
             P.append(((p, 'to'), r))
             o.to = None
@@ -2545,7 +1812,7 @@ def b_provider__contract(d, p, P):
         else:
             o.rural = None
     else:
-        r = S(F_83, v)
+        r = S(F_81, v)
         if r.__class__ is Bad:
             P.append(((p, 'rural'), r))
             o.rural = None
@@ -2556,14 +1823,14 @@ def b_provider__contract(d, p, P):
     v = g('suspensions')
     if v.__class__ is list:
         pk = (p, 'suspensions')
-        o.suspensions = [b_provider__contract__suspensions(e, (pk, i), P) if e.__class__ is dict else BADEL(F_84, e, pk, i, P) for i, e in enumerate(v)]
+        o.suspensions = [b_provider__contract__suspensions(e, (pk, i), P) if e.__class__ is dict else BADEL(F_82, e, pk, i, P) for i, e in enumerate(v)]
     elif v is None:
         if 'suspensions' not in d:
             o.suspensions = A
         else:
             o.suspensions = None
     else:
-        r = S(F_84, v)
+        r = S(F_82, v)
         if r.__class__ is Bad:
             P.append(((p, 'suspensions'), r))
             o.suspensions = None
@@ -2573,10 +1840,10 @@ def b_provider__contract(d, p, P):
                 d['suspensions'] = r[1]
     o.services = A
     o.cumulative_delivery = A
-    if not d.keys() <= K_80:
+    if not d.keys() <= K_78:
         ex = {}
         for k, v in d.items():
-            if k in K_80:
+            if k in K_78:
                 continue
             h = RARE_provider__contract.get(k)
             if h is None:
@@ -2590,7 +1857,7 @@ def b_provider__contract(d, p, P):
 
 
 def b_provider__contract__suspensions(d, p, P):
-    o = NEW(C_96)
+    o = NEW(C_83)
     g = d.get
     v = g('from')
     if v.__class__ is str and (x := DATES.get(v)) is not None:
@@ -2601,7 +1868,7 @@ def b_provider__contract__suspensions(d, p, P):
         else:
             o.from_ = None
     else:
-        r = S(F_98, v)
+        r = S(F_85, v)
         if r.__class__ is Bad:
             P.append(((p, 'from'), r))
             o.from_ = None
@@ -2618,7 +1885,7 @@ def b_provider__contract__suspensions(d, p, P):
         else:
             o.to = None
     else:
-        r = S(F_99, v)
+        r = S(F_86, v)
         if r.__class__ is Bad:
             P.append(((p, 'to'), r))
             o.to = None
@@ -2626,10 +1893,10 @@ def b_provider__contract__suspensions(d, p, P):
             o.to = r[0]
             if r[1] is not v:
                 d['to'] = r[1]
-    if not d.keys() <= K_97:
+    if not d.keys() <= K_84:
         ex = {}
         for k, v in d.items():
-            if k in K_97:
+            if k in K_84:
                 continue
             h = RARE_provider__contract__suspensions.get(k)
             if h is None:
@@ -2648,7 +1915,7 @@ def h_provider__licence__to(o, d, k, v, p, P):
     elif v is None:
         o.to = None
     else:
-        r = S(F_100, v)
+        r = S(F_87, v)
         if r.__class__ is Bad:
             P.append(((p, 'to'), r))
             o.to = None
@@ -2660,8 +1927,8 @@ def h_provider__licence__to(o, d, k, v, p, P):
 def h_provider__licence__services(o, d, k, v, p, P):
     if v.__class__ is list:
         for i, e in enumerate(v):
-            if not (e.__class__ is str and e in E_102):
-                r = SE(F_101, e)
+            if not (e.__class__ is str and e in E_89):
+                r = SE(F_88, e)
                 if r.__class__ is Bad:
                     P.append((((p, 'services'), i), r))
                 elif r[1] is not e:
@@ -2670,7 +1937,7 @@ def h_provider__licence__services(o, d, k, v, p, P):
     elif v is None:
         o.services = None
     else:
-        r = S(F_101, v)
+        r = S(F_88, v)
         if r.__class__ is Bad:
             P.append(((p, 'services'), r))
             o.services = None
@@ -2680,13 +1947,13 @@ def h_provider__licence__services(o, d, k, v, p, P):
                 d['services'] = r[1]
 
 def b_provider__licence(d, p, P):
-    o = NEW(C_63)
+    o = NEW(C_90)
     o.to = A
     o.services = A
-    if not d.keys() <= K_24:
+    if not d.keys() <= K_27:
         ex = {}
         for k, v in d.items():
-            if k in K_24:
+            if k in K_27:
                 continue
             h = RARE_provider__licence.get(k)
             if h is None:
@@ -2702,11 +1969,11 @@ def b_provider__licence(d, p, P):
 def h_provider__accreditation__history(o, d, k, v, p, P):
     if v.__class__ is list:
         pk = (p, 'history')
-        o.history = [b_provider__accreditation__history(e, (pk, i), P) if e.__class__ is dict else BADEL(F_103, e, pk, i, P) for i, e in enumerate(v)]
+        o.history = [b_provider__accreditation__history(e, (pk, i), P) if e.__class__ is dict else BADEL(F_91, e, pk, i, P) for i, e in enumerate(v)]
     elif v is None:
         o.history = None
     else:
-        r = S(F_103, v)
+        r = S(F_91, v)
         if r.__class__ is Bad:
             P.append(((p, 'history'), r))
             o.history = None
@@ -2716,10 +1983,10 @@ def h_provider__accreditation__history(o, d, k, v, p, P):
                 d['history'] = r[1]
 
 def b_provider__accreditation(d, p, P):
-    o = NEW(C_85)
+    o = NEW(C_92)
     g = d.get
     v = g('hospital')
-    if v.__class__ is str and v in E_88:
+    if v.__class__ is str and v in E_95:
         o.hospital = v
     elif v is None:
         if 'hospital' not in d:
@@ -2727,7 +1994,7 @@ def b_provider__accreditation(d, p, P):
         else:
             o.hospital = None
     else:
-        r = S(F_87, v)
+        r = S(F_94, v)
         if r.__class__ is Bad:
             P.append(((p, 'hospital'), r))
             o.hospital = None
@@ -2737,14 +2004,14 @@ def b_provider__accreditation(d, p, P):
                 d['hospital'] = r[1]
     v = g('wards')
     if v.__class__ is dict:
-        o.wards = MAP(F_89, v, (p, 'wards'), P)
+        o.wards = MAP(F_96, v, (p, 'wards'), P)
     elif v is None:
         if 'wards' not in d:
             o.wards = A
         else:
             o.wards = None
     else:
-        r = S(F_89, v)
+        r = S(F_96, v)
         if r.__class__ is Bad:
             P.append(((p, 'wards'), r))
             o.wards = None
@@ -2753,10 +2020,10 @@ def b_provider__accreditation(d, p, P):
             if r[1] is not v:
                 d['wards'] = r[1]
     o.history = A
-    if not d.keys() <= K_86:
+    if not d.keys() <= K_93:
         ex = {}
         for k, v in d.items():
-            if k in K_86:
+            if k in K_93:
                 continue
             h = RARE_provider__accreditation.get(k)
             if h is None:
@@ -2770,12 +2037,12 @@ def b_provider__accreditation(d, p, P):
 
 
 def h_provider__accreditation__history__grade(o, d, k, v, p, P):
-    if v.__class__ is str and v in E_105:
+    if v.__class__ is str and v in E_98:
         o.grade = v
     elif v is None:
         o.grade = None
     else:
-        r = S(F_104, v)
+        r = S(F_97, v)
         if r.__class__ is Bad:
             P.append(((p, 'grade'), r))
             o.grade = None
@@ -2790,7 +2057,7 @@ def h_provider__accreditation__history__from(o, d, k, v, p, P):
     elif v is None:
         o.from_ = None
     else:
-        r = S(F_106, v)
+        r = S(F_99, v)
         if r.__class__ is Bad:
             P.append(((p, 'from'), r))
             o.from_ = None
@@ -2805,7 +2072,7 @@ def h_provider__accreditation__history__to(o, d, k, v, p, P):
     elif v is None:
         o.to = None
     else:
-        r = S(F_107, v)
+        r = S(F_100, v)
         if r.__class__ is Bad:
             P.append(((p, 'to'), r))
             o.to = None
@@ -2815,14 +2082,14 @@ def h_provider__accreditation__history__to(o, d, k, v, p, P):
                 d['to'] = r[1]
 
 def b_provider__accreditation__history(d, p, P):
-    o = NEW(C_108)
+    o = NEW(C_101)
     o.grade = A
     o.from_ = A
     o.to = A
-    if not d.keys() <= K_24:
+    if not d.keys() <= K_27:
         ex = {}
         for k, v in d.items():
-            if k in K_24:
+            if k in K_27:
                 continue
             h = RARE_provider__accreditation__history.get(k)
             if h is None:
@@ -2841,7 +2108,7 @@ def h_provider__icu__beds(o, d, k, v, p, P):
     elif v is None:
         o.beds = None
     else:
-        r = S(F_109, v)
+        r = S(F_102, v)
         if r.__class__ is Bad:
             P.append(((p, 'beds'), r))
             o.beds = None
@@ -2856,7 +2123,7 @@ def h_provider__icu__in_house_physician(o, d, k, v, p, P):
     elif v is None:
         o.in_house_physician = None
     else:
-        r = S(F_110, v)
+        r = S(F_103, v)
         if r.__class__ is Bad:
             P.append(((p, 'in_house_physician'), r))
             o.in_house_physician = None
@@ -2869,7 +2136,7 @@ def h_provider__icu__in_house_physicians(o, d, k, v, p, P):
     if v.__class__ is list:
         for i, e in enumerate(v):
             if not (e.__class__ is str and e.isascii()):
-                r = SE(F_111, e)
+                r = SE(F_104, e)
                 if r.__class__ is Bad:
                     P.append((((p, 'in_house_physicians'), i), r))
                 elif r[1] is not e:
@@ -2878,7 +2145,7 @@ def h_provider__icu__in_house_physicians(o, d, k, v, p, P):
     elif v is None:
         o.in_house_physicians = None
     else:
-        r = S(F_111, v)
+        r = S(F_104, v)
         if r.__class__ is Bad:
             P.append(((p, 'in_house_physicians'), r))
             o.in_house_physicians = None
@@ -2893,7 +2160,7 @@ def h_provider__icu__technical_manager(o, d, k, v, p, P):
     elif v is None:
         o.technical_manager = None
     else:
-        r = S(F_112, v)
+        r = S(F_105, v)
         if r.__class__ is Bad:
             P.append(((p, 'technical_manager'), r))
             o.technical_manager = None
@@ -2903,15 +2170,15 @@ def h_provider__icu__technical_manager(o, d, k, v, p, P):
                 d['technical_manager'] = r[1]
 
 def b_provider__icu(d, p, P):
-    o = NEW(C_69)
+    o = NEW(C_106)
     o.beds = A
     o.in_house_physician = A
     o.in_house_physicians = A
     o.technical_manager = A
-    if not d.keys() <= K_24:
+    if not d.keys() <= K_27:
         ex = {}
         for k, v in d.items():
-            if k in K_24:
+            if k in K_27:
                 continue
             h = RARE_provider__icu.get(k)
             if h is None:
@@ -2926,96 +2193,11 @@ def b_provider__icu(d, p, P):
 
 def h_prescription__declared(o, d, k, v, p, P):
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'declared')
-        o1 = NEW(C_42)
-        g1 = d1.get
-        v1 = g1('count')
-        if v1.__class__ is int and v1 >= 0:
-            o1.count = v1
-        elif v1 is None:
-            if 'count' not in d1:
-                o1.count = A
-            else:
-                o1.count = None
-        else:
-            r1 = S(F_44, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'count'), r1))
-                o1.count = None
-            else:
-                o1.count = r1[0]
-                if r1[1] is not v1:
-                    d1['count'] = r1[1]
-        v1 = g1('total')
-        if v1.__class__ is int and v1 >= 0:
-            o1.total = v1
-        elif v1 is None:
-            if 'total' not in d1:
-                o1.total = A
-            else:
-                o1.total = None
-        else:
-            r1 = S(F_45, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'total'), r1))
-                o1.total = None
-            else:
-                o1.total = r1[0]
-                if r1[1] is not v1:
-                    d1['total'] = r1[1]
-        v1 = g1('insured_share')
-        if v1.__class__ is int and v1 >= 0:
-            o1.insured_share = v1
-        elif v1 is None:
-            if 'insured_share' not in d1:
-                o1.insured_share = A
-            else:
-                o1.insured_share = None
-        else:
-            r1 = S(F_46, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'insured_share'), r1))
-                o1.insured_share = None
-            else:
-                o1.insured_share = r1[0]
-                if r1[1] is not v1:
-                    d1['insured_share'] = r1[1]
-        v1 = g1('org_share')
-        if v1.__class__ is int and v1 >= 0:
-            o1.org_share = v1
-        elif v1 is None:
-            if 'org_share' not in d1:
-                o1.org_share = A
-            else:
-                o1.org_share = None
-        else:
-            r1 = S(F_47, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'org_share'), r1))
-                o1.org_share = None
-            else:
-                o1.org_share = r1[0]
-                if r1[1] is not v1:
-                    d1['org_share'] = r1[1]
-        if not d1.keys() <= K_43:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_43:
-                    continue
-                h1 = RARE_declared.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.declared = o1
+        o.declared = b_declared(v, (p, 'declared'), P)
     elif v is None:
         o.declared = None
     else:
-        r = S(F_113, v)
+        r = S(F_107, v)
         if r.__class__ is Bad:
             P.append(((p, 'declared'), r))
             o.declared = None
@@ -3025,12 +2207,12 @@ def h_prescription__declared(o, d, k, v, p, P):
                 d['declared'] = r[1]
 
 def h_prescription__purpose(o, d, k, v, p, P):
-    if v.__class__ is str and v in E_115:
+    if v.__class__ is str and v in E_109:
         o.purpose = v
     elif v is None:
         o.purpose = None
     else:
-        r = S(F_114, v)
+        r = S(F_108, v)
         if r.__class__ is Bad:
             P.append(((p, 'purpose'), r))
             o.purpose = None
@@ -3040,12 +2222,12 @@ def h_prescription__purpose(o, d, k, v, p, P):
                 d['purpose'] = r[1]
 
 def h_prescription__setting(o, d, k, v, p, P):
-    if v.__class__ is str and v in E_117:
+    if v.__class__ is str and v in E_111:
         o.setting = v
     elif v is None:
         o.setting = None
     else:
-        r = S(F_116, v)
+        r = S(F_110, v)
         if r.__class__ is Bad:
             P.append(((p, 'setting'), r))
             o.setting = None
@@ -3055,12 +2237,12 @@ def h_prescription__setting(o, d, k, v, p, P):
                 d['setting'] = r[1]
 
 def h_prescription__ward(o, d, k, v, p, P):
-    if v.__class__ is str and v in E_119:
+    if v.__class__ is str and v in E_113:
         o.ward = v
     elif v is None:
         o.ward = None
     else:
-        r = S(F_118, v)
+        r = S(F_112, v)
         if r.__class__ is Bad:
             P.append(((p, 'ward'), r))
             o.ward = None
@@ -3075,7 +2257,7 @@ def h_prescription__sessions_ordered(o, d, k, v, p, P):
     elif v is None:
         o.sessions_ordered = None
     else:
-        r = S(F_120, v)
+        r = S(F_114, v)
         if r.__class__ is Bad:
             P.append(((p, 'sessions_ordered'), r))
             o.sessions_ordered = None
@@ -3085,12 +2267,12 @@ def h_prescription__sessions_ordered(o, d, k, v, p, P):
                 d['sessions_ordered'] = r[1]
 
 def h_prescription__treatment_plan_by(o, d, k, v, p, P):
-    if v.__class__ is str and v in E_122:
+    if v.__class__ is str and v in E_116:
         o.treatment_plan_by = v
     elif v is None:
         o.treatment_plan_by = None
     else:
-        r = S(F_121, v)
+        r = S(F_115, v)
         if r.__class__ is Bad:
             P.append(((p, 'treatment_plan_by'), r))
             o.treatment_plan_by = None
@@ -3100,12 +2282,12 @@ def h_prescription__treatment_plan_by(o, d, k, v, p, P):
                 d['treatment_plan_by'] = r[1]
 
 def h_prescription__place_of_service(o, d, k, v, p, P):
-    if v.__class__ is str and v in E_124:
+    if v.__class__ is str and v in E_118:
         o.place_of_service = v
     elif v is None:
         o.place_of_service = None
     else:
-        r = S(F_123, v)
+        r = S(F_117, v)
         if r.__class__ is Bad:
             P.append(((p, 'place_of_service'), r))
             o.place_of_service = None
@@ -3116,138 +2298,11 @@ def h_prescription__place_of_service(o, d, k, v, p, P):
 
 def h_prescription__performer(o, d, k, v, p, P):
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'performer')
-        o1 = NEW(C_126)
-        g1 = d1.get
-        v1 = g1('council_no')
-        if v1.__class__ is str and v1.isascii():
-            o1.council_no = v1
-        elif v1 is None:
-            if 'council_no' not in d1:
-                o1.council_no = A
-            else:
-                o1.council_no = None
-        else:
-            r1 = S(F_128, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'council_no'), r1))
-                o1.council_no = None
-            else:
-                o1.council_no = r1[0]
-                if r1[1] is not v1:
-                    d1['council_no'] = r1[1]
-        v1 = g1('name')
-        if v1.__class__ is str and 'ي' not in v1 and 'ك' not in v1:
-            o1.name = v1
-        elif v1 is None:
-            if 'name' not in d1:
-                o1.name = A
-            else:
-                o1.name = None
-        else:
-            r1 = S(F_129, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'name'), r1))
-                o1.name = None
-            else:
-                o1.name = r1[0]
-                if r1[1] is not v1:
-                    d1['name'] = r1[1]
-        v1 = g1('specialty')
-        if v1.__class__ is str and v1.isascii():
-            o1.specialty = v1
-        elif v1 is None:
-            if 'specialty' not in d1:
-                o1.specialty = A
-            else:
-                o1.specialty = None
-        else:
-            r1 = S(F_130, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'specialty'), r1))
-                o1.specialty = None
-            else:
-                o1.specialty = r1[0]
-                if r1[1] is not v1:
-                    d1['specialty'] = r1[1]
-        v1 = g1('role')
-        if v1.__class__ is str and v1 in E_132:
-            o1.role = v1
-        elif v1 is None:
-            if 'role' not in d1:
-                o1.role = A
-            else:
-                o1.role = None
-        else:
-            r1 = S(F_131, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'role'), r1))
-                o1.role = None
-            else:
-                o1.role = r1[0]
-                if r1[1] is not v1:
-                    d1['role'] = r1[1]
-        v1 = g1('resident_year')
-        if v1.__class__ is int and v1 >= 0:
-            o1.resident_year = v1
-        elif v1 is None:
-            if 'resident_year' not in d1:
-                o1.resident_year = A
-            else:
-                o1.resident_year = None
-        else:
-            r1 = S(F_133, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'resident_year'), r1))
-                o1.resident_year = None
-            else:
-                o1.resident_year = r1[0]
-                if r1[1] is not v1:
-                    d1['resident_year'] = r1[1]
-        v1 = g1('full_time_faculty')
-        if v1 is True or v1 is False:
-            o1.full_time_faculty = v1
-        elif v1 is None:
-            if 'full_time_faculty' not in d1:
-                o1.full_time_faculty = A
-            else:
-                o1.full_time_faculty = None
-        else:
-            r1 = S(F_134, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'full_time_faculty'), r1))
-                o1.full_time_faculty = None
-            else:
-                o1.full_time_faculty = r1[0]
-                if r1[1] is not v1:
-                    d1['full_time_faculty'] = r1[1]
-        o1.national_id = A
-        o1.fellowship = A
-        o1.certifications = A
-        o1.degree = A
-        o1.sector = A
-        o1.center_code = A
-        o1.emergency_duty = A
-        o1.present = A
-        if not d1.keys() <= K_127:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_127:
-                    continue
-                h1 = RARE_prescriber.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.performer = o1
+        o.performer = b_prescriber(v, (p, 'performer'), P)
     elif v is None:
         o.performer = None
     else:
-        r = S(F_125, v)
+        r = S(F_119, v)
         if r.__class__ is Bad:
             P.append(((p, 'performer'), r))
             o.performer = None
@@ -3258,29 +2313,11 @@ def h_prescription__performer(o, d, k, v, p, P):
 
 def h_prescription__pregnancy(o, d, k, v, p, P):
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'pregnancy')
-        o1 = NEW(C_136)
-        o1.weeks = A
-        o1.fetuses = A
-        if not d1.keys() <= K_24:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_24:
-                    continue
-                h1 = RARE_prescription__pregnancy.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.pregnancy = o1
+        o.pregnancy = b_prescription__pregnancy(v, (p, 'pregnancy'), P)
     elif v is None:
         o.pregnancy = None
     else:
-        r = S(F_135, v)
+        r = S(F_120, v)
         if r.__class__ is Bad:
             P.append(((p, 'pregnancy'), r))
             o.pregnancy = None
@@ -3291,37 +2328,11 @@ def h_prescription__pregnancy(o, d, k, v, p, P):
 
 def h_prescription__course(o, d, k, v, p, P):
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'course')
-        o1 = NEW(C_138)
-        o1.id = A
-        o1.modality = A
-        o1.machine = A
-        o1.technique = A
-        o1.start = A
-        o1.sessions = A
-        o1.regions = A
-        o1.stopped_early = A
-        o1.portal_images = A
-        o1.fields = A
-        if not d1.keys() <= K_24:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_24:
-                    continue
-                h1 = RARE_course.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.course = o1
+        o.course = b_course(v, (p, 'course'), P)
     elif v is None:
         o.course = None
     else:
-        r = S(F_137, v)
+        r = S(F_121, v)
         if r.__class__ is Bad:
             P.append(((p, 'course'), r))
             o.course = None
@@ -3331,7 +2342,7 @@ def h_prescription__course(o, d, k, v, p, P):
                 d['course'] = r[1]
 
 def b_prescription(d, p, P):
-    o = NEW(C_139)
+    o = NEW(C_122)
     g = d.get
     v = g('seq')
     if v.__class__ is int and v >= 0:
@@ -3341,7 +2352,7 @@ def b_prescription(d, p, P):
             P.append(((p, 'seq'), MISSING))
             o.seq = A
         else:
-            r = S(F_141, v)
+            r = S(F_124, v)
             if r.__class__ is Bad:
                 P.append(((p, 'seq'), r))
                 o.seq = None
@@ -3350,7 +2361,7 @@ def b_prescription(d, p, P):
                 if r[1] is not v:
                     d['seq'] = r[1]
     else:
-        r = S(F_141, v)
+        r = S(F_124, v)
         if r.__class__ is Bad:
             P.append(((p, 'seq'), r))
             o.seq = None
@@ -3360,176 +2371,14 @@ def b_prescription(d, p, P):
                 d['seq'] = r[1]
     v = g('insured')
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'insured')
-        o1 = NEW(C_143)
-        g1 = d1.get
-        v1 = g1('national_id')
-        if v1.__class__ is str and (v1 in NIDS or NID_FAST(v1)):
-            o1.national_id = v1
-        elif v1 is None:
-            if 'national_id' not in d1:
-                o1.national_id = A
-            else:
-                o1.national_id = None
-        else:
-            r1 = S(F_145, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'national_id'), r1))
-                o1.national_id = None
-            else:
-                o1.national_id = r1[0]
-                if r1[1] is not v1:
-                    d1['national_id'] = r1[1]
-        v1 = g1('name')
-        if v1.__class__ is str and 'ي' not in v1 and 'ك' not in v1:
-            o1.name = v1
-        elif v1 is None:
-            if 'name' not in d1:
-                o1.name = A
-            else:
-                o1.name = None
-        else:
-            r1 = S(F_146, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'name'), r1))
-                o1.name = None
-            else:
-                o1.name = r1[0]
-                if r1[1] is not v1:
-                    d1['name'] = r1[1]
-        v1 = g1('sex')
-        if v1.__class__ is str and v1 in E_148:
-            o1.sex = v1
-        elif v1 is None:
-            if 'sex' not in d1:
-                o1.sex = A
-            else:
-                o1.sex = None
-        else:
-            r1 = S(F_147, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'sex'), r1))
-                o1.sex = None
-            else:
-                o1.sex = r1[0]
-                if r1[1] is not v1:
-                    d1['sex'] = r1[1]
-        v1 = g1('birth_date')
-        if v1.__class__ is str and (x1 := DATES.get(v1)) is not None:
-            o1.birth_date = x1
-        elif v1 is None:
-            if 'birth_date' not in d1:
-                o1.birth_date = A
-            else:
-                o1.birth_date = None
-        else:
-            r1 = S(F_149, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'birth_date'), r1))
-                o1.birth_date = None
-            else:
-                o1.birth_date = r1[0]
-                if r1[1] is not v1:
-                    d1['birth_date'] = r1[1]
-        v1 = g1('insurance_no')
-        if v1.__class__ is str and v1.isascii():
-            o1.insurance_no = v1
-        elif v1 is None:
-            if 'insurance_no' not in d1:
-                o1.insurance_no = A
-            else:
-                o1.insurance_no = None
-        else:
-            r1 = S(F_150, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'insurance_no'), r1))
-                o1.insurance_no = None
-            else:
-                o1.insurance_no = r1[0]
-                if r1[1] is not v1:
-                    d1['insurance_no'] = r1[1]
-        v1 = g1('fund')
-        if v1.__class__ is str and v1 in E_152:
-            o1.fund = v1
-        elif v1 is None:
-            if 'fund' not in d1:
-                o1.fund = A
-            else:
-                o1.fund = None
-        else:
-            r1 = S(F_151, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'fund'), r1))
-                o1.fund = None
-            else:
-                o1.fund = r1[0]
-                if r1[1] is not v1:
-                    d1['fund'] = r1[1]
-        v1 = g1('referral_required')
-        if v1 is True or v1 is False:
-            o1.referral_required = v1
-        elif v1 is None:
-            if 'referral_required' not in d1:
-                o1.referral_required = A
-            else:
-                o1.referral_required = None
-        else:
-            r1 = S(F_153, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'referral_required'), r1))
-                o1.referral_required = None
-            else:
-                o1.referral_required = r1[0]
-                if r1[1] is not v1:
-                    d1['referral_required'] = r1[1]
-        v1 = g1('special_patient')
-        if v1 is True or v1 is False:
-            o1.special_patient = v1
-        elif v1 is None:
-            if 'special_patient' not in d1:
-                o1.special_patient = A
-            else:
-                o1.special_patient = None
-        else:
-            r1 = S(F_154, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'special_patient'), r1))
-                o1.special_patient = None
-            else:
-                o1.special_patient = r1[0]
-                if r1[1] is not v1:
-                    d1['special_patient'] = r1[1]
-        o1.insurer = A
-        o1.registered_conditions = A
-        o1.conditions = A
-        o1.menopausal = A
-        o1.menopause_age = A
-        o1.bmi = A
-        o1.osteoporosis_treatment_start = A
-        o1.transplant_on = A
-        o1.on_mother_booklet = A
-        if not d1.keys() <= K_144:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_144:
-                    continue
-                h1 = RARE_insured.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.insured = o1
+        o.insured = b_insured(v, (p, 'insured'), P)
     elif v is None:
         if 'insured' not in d:
             o.insured = A
         else:
             o.insured = None
     else:
-        r = S(F_142, v)
+        r = S(F_125, v)
         if r.__class__ is Bad:
             P.append(((p, 'insured'), r))
             o.insured = None
@@ -3539,141 +2388,14 @@ def b_prescription(d, p, P):
                 d['insured'] = r[1]
     v = g('prescriber')
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'prescriber')
-        o1 = NEW(C_126)
-        g1 = d1.get
-        v1 = g1('council_no')
-        if v1.__class__ is str and v1.isascii():
-            o1.council_no = v1
-        elif v1 is None:
-            if 'council_no' not in d1:
-                o1.council_no = A
-            else:
-                o1.council_no = None
-        else:
-            r1 = S(F_128, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'council_no'), r1))
-                o1.council_no = None
-            else:
-                o1.council_no = r1[0]
-                if r1[1] is not v1:
-                    d1['council_no'] = r1[1]
-        v1 = g1('name')
-        if v1.__class__ is str and 'ي' not in v1 and 'ك' not in v1:
-            o1.name = v1
-        elif v1 is None:
-            if 'name' not in d1:
-                o1.name = A
-            else:
-                o1.name = None
-        else:
-            r1 = S(F_129, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'name'), r1))
-                o1.name = None
-            else:
-                o1.name = r1[0]
-                if r1[1] is not v1:
-                    d1['name'] = r1[1]
-        v1 = g1('specialty')
-        if v1.__class__ is str and v1.isascii():
-            o1.specialty = v1
-        elif v1 is None:
-            if 'specialty' not in d1:
-                o1.specialty = A
-            else:
-                o1.specialty = None
-        else:
-            r1 = S(F_130, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'specialty'), r1))
-                o1.specialty = None
-            else:
-                o1.specialty = r1[0]
-                if r1[1] is not v1:
-                    d1['specialty'] = r1[1]
-        v1 = g1('role')
-        if v1.__class__ is str and v1 in E_132:
-            o1.role = v1
-        elif v1 is None:
-            if 'role' not in d1:
-                o1.role = A
-            else:
-                o1.role = None
-        else:
-            r1 = S(F_131, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'role'), r1))
-                o1.role = None
-            else:
-                o1.role = r1[0]
-                if r1[1] is not v1:
-                    d1['role'] = r1[1]
-        v1 = g1('resident_year')
-        if v1.__class__ is int and v1 >= 0:
-            o1.resident_year = v1
-        elif v1 is None:
-            if 'resident_year' not in d1:
-                o1.resident_year = A
-            else:
-                o1.resident_year = None
-        else:
-            r1 = S(F_133, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'resident_year'), r1))
-                o1.resident_year = None
-            else:
-                o1.resident_year = r1[0]
-                if r1[1] is not v1:
-                    d1['resident_year'] = r1[1]
-        v1 = g1('full_time_faculty')
-        if v1 is True or v1 is False:
-            o1.full_time_faculty = v1
-        elif v1 is None:
-            if 'full_time_faculty' not in d1:
-                o1.full_time_faculty = A
-            else:
-                o1.full_time_faculty = None
-        else:
-            r1 = S(F_134, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'full_time_faculty'), r1))
-                o1.full_time_faculty = None
-            else:
-                o1.full_time_faculty = r1[0]
-                if r1[1] is not v1:
-                    d1['full_time_faculty'] = r1[1]
-        o1.national_id = A
-        o1.fellowship = A
-        o1.certifications = A
-        o1.degree = A
-        o1.sector = A
-        o1.center_code = A
-        o1.emergency_duty = A
-        o1.present = A
-        if not d1.keys() <= K_127:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_127:
-                    continue
-                h1 = RARE_prescriber.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.prescriber = o1
+        o.prescriber = b_prescriber(v, (p, 'prescriber'), P)
     elif v is None:
         if 'prescriber' not in d:
             o.prescriber = A
         else:
             o.prescriber = None
     else:
-        r = S(F_155, v)
+        r = S(F_126, v)
         if r.__class__ is Bad:
             P.append(((p, 'prescriber'), r))
             o.prescriber = None
@@ -3690,7 +2412,7 @@ def b_prescription(d, p, P):
         else:
             o.prescribed_on = None
     else:
-        r = S(F_156, v)
+        r = S(F_127, v)
         if r.__class__ is Bad:
             P.append(((p, 'prescribed_on'), r))
             o.prescribed_on = None
@@ -3707,7 +2429,7 @@ def b_prescription(d, p, P):
         else:
             o.served_on = None
     else:
-        r = S(F_157, v)
+        r = S(F_128, v)
         if r.__class__ is Bad:
             P.append(((p, 'served_on'), r))
             o.served_on = None
@@ -3724,7 +2446,7 @@ def b_prescription(d, p, P):
         else:
             o.diagnosis = None
     else:
-        r = S(F_158, v)
+        r = S(F_129, v)
         if r.__class__ is Bad:
             P.append(((p, 'diagnosis'), r))
             o.diagnosis = None
@@ -3733,7 +2455,7 @@ def b_prescription(d, p, P):
             if r[1] is not v:
                 d['diagnosis'] = r[1]
     v = g('sheet')
-    if v.__class__ is str and v in E_160:
+    if v.__class__ is str and v in E_131:
         o.sheet = v
     elif v is None:
         if 'sheet' not in d:
@@ -3741,7 +2463,7 @@ def b_prescription(d, p, P):
         else:
             o.sheet = None
     else:
-        r = S(F_159, v)
+        r = S(F_130, v)
         if r.__class__ is Bad:
             P.append(((p, 'sheet'), r))
             o.sheet = None
@@ -3751,189 +2473,14 @@ def b_prescription(d, p, P):
                 d['sheet'] = r[1]
     v = g('paper')
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'paper')
-        o1 = NEW(C_162)
-        g1 = d1.get
-        v1 = g1('signature')
-        if v1.__class__ is str and v1 in E_165:
-            o1.signature = v1
-        elif v1 is None:
-            if 'signature' not in d1:
-                o1.signature = A
-            else:
-                o1.signature = None
-        else:
-            r1 = S(F_164, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'signature'), r1))
-                o1.signature = None
-            else:
-                o1.signature = r1[0]
-                if r1[1] is not v1:
-                    d1['signature'] = r1[1]
-        v1 = g1('council_stamp')
-        if v1 is True or v1 is False:
-            o1.council_stamp = v1
-        elif v1 is None:
-            if 'council_stamp' not in d1:
-                o1.council_stamp = A
-            else:
-                o1.council_stamp = None
-        else:
-            r1 = S(F_166, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'council_stamp'), r1))
-                o1.council_stamp = None
-            else:
-                o1.council_stamp = r1[0]
-                if r1[1] is not v1:
-                    d1['council_stamp'] = r1[1]
-        v1 = g1('erasure')
-        if v1.__class__ is str and v1 in E_168:
-            o1.erasure = v1
-        elif v1 is None:
-            if 'erasure' not in d1:
-                o1.erasure = A
-            else:
-                o1.erasure = None
-        else:
-            r1 = S(F_167, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'erasure'), r1))
-                o1.erasure = None
-            else:
-                o1.erasure = r1[0]
-                if r1[1] is not v1:
-                    d1['erasure'] = r1[1]
-        v1 = g1('handwritings')
-        if v1.__class__ is int and v1 >= 0:
-            o1.handwritings = v1
-        elif v1 is None:
-            if 'handwritings' not in d1:
-                o1.handwritings = A
-            else:
-                o1.handwritings = None
-        else:
-            r1 = S(F_169, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'handwritings'), r1))
-                o1.handwritings = None
-            else:
-                o1.handwritings = r1[0]
-                if r1[1] is not v1:
-                    d1['handwritings'] = r1[1]
-        v1 = g1('provider_stamp')
-        if v1 is True or v1 is False:
-            o1.provider_stamp = v1
-        elif v1 is None:
-            if 'provider_stamp' not in d1:
-                o1.provider_stamp = A
-            else:
-                o1.provider_stamp = None
-        else:
-            r1 = S(F_170, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'provider_stamp'), r1))
-                o1.provider_stamp = None
-            else:
-                o1.provider_stamp = r1[0]
-                if r1[1] is not v1:
-                    d1['provider_stamp'] = r1[1]
-        v1 = g1('director_signed')
-        if v1 is True or v1 is False:
-            o1.director_signed = v1
-        elif v1 is None:
-            if 'director_signed' not in d1:
-                o1.director_signed = A
-            else:
-                o1.director_signed = None
-        else:
-            r1 = S(F_171, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'director_signed'), r1))
-                o1.director_signed = None
-            else:
-                o1.director_signed = r1[0]
-                if r1[1] is not v1:
-                    d1['director_signed'] = r1[1]
-        v1 = g1('center_stamp')
-        if v1 is True or v1 is False:
-            o1.center_stamp = v1
-        elif v1 is None:
-            if 'center_stamp' not in d1:
-                o1.center_stamp = A
-            else:
-                o1.center_stamp = None
-        else:
-            r1 = S(F_172, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'center_stamp'), r1))
-                o1.center_stamp = None
-            else:
-                o1.center_stamp = r1[0]
-                if r1[1] is not v1:
-                    d1['center_stamp'] = r1[1]
-        v1 = g1('emergency_stamp')
-        if v1 is True or v1 is False:
-            o1.emergency_stamp = v1
-        elif v1 is None:
-            if 'emergency_stamp' not in d1:
-                o1.emergency_stamp = A
-            else:
-                o1.emergency_stamp = None
-        else:
-            r1 = S(F_173, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'emergency_stamp'), r1))
-                o1.emergency_stamp = None
-            else:
-                o1.emergency_stamp = r1[0]
-                if r1[1] is not v1:
-                    d1['emergency_stamp'] = r1[1]
-        v1 = g1('admission_stamp')
-        if v1 is True or v1 is False:
-            o1.admission_stamp = v1
-        elif v1 is None:
-            if 'admission_stamp' not in d1:
-                o1.admission_stamp = A
-            else:
-                o1.admission_stamp = None
-        else:
-            r1 = S(F_174, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'admission_stamp'), r1))
-                o1.admission_stamp = None
-            else:
-                o1.admission_stamp = r1[0]
-                if r1[1] is not v1:
-                    d1['admission_stamp'] = r1[1]
-        o1.provider_stamp_code = A
-        o1.physio_diagnosis = A
-        o1.card_copy_photo = A
-        o1.assistant_signed_operation_note = A
-        o1.assistant_signed_or_sheet = A
-        if not d1.keys() <= K_163:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_163:
-                    continue
-                h1 = RARE_paper.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.paper = o1
+        o.paper = b_paper(v, (p, 'paper'), P)
     elif v is None:
         if 'paper' not in d:
             o.paper = A
         else:
             o.paper = None
     else:
-        r = S(F_161, v)
+        r = S(F_132, v)
         if r.__class__ is Bad:
             P.append(((p, 'paper'), r))
             o.paper = None
@@ -3943,67 +2490,14 @@ def b_prescription(d, p, P):
                 d['paper'] = r[1]
     v = g('referral')
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'referral')
-        o1 = NEW(C_176)
-        g1 = d1.get
-        v1 = g1('from_council_no')
-        if v1.__class__ is str and v1.isascii():
-            o1.from_council_no = v1
-        elif v1 is None:
-            if 'from_council_no' not in d1:
-                o1.from_council_no = A
-            else:
-                o1.from_council_no = None
-        else:
-            r1 = S(F_178, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'from_council_no'), r1))
-                o1.from_council_no = None
-            else:
-                o1.from_council_no = r1[0]
-                if r1[1] is not v1:
-                    d1['from_council_no'] = r1[1]
-        v1 = g1('names_provider')
-        if v1.__class__ is str and v1.isascii():
-            o1.names_provider = v1
-        elif v1 is None:
-            if 'names_provider' not in d1:
-                o1.names_provider = A
-            else:
-                o1.names_provider = None
-        else:
-            r1 = S(F_179, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'names_provider'), r1))
-                o1.names_provider = None
-            else:
-                o1.names_provider = r1[0]
-                if r1[1] is not v1:
-                    d1['names_provider'] = r1[1]
-        o1.code = A
-        o1.from_specialty = A
-        if not d1.keys() <= K_177:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_177:
-                    continue
-                h1 = RARE_referral.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.referral = o1
+        o.referral = b_referral(v, (p, 'referral'), P)
     elif v is None:
         if 'referral' not in d:
             o.referral = A
         else:
             o.referral = None
     else:
-        r = S(F_175, v)
+        r = S(F_133, v)
         if r.__class__ is Bad:
             P.append(((p, 'referral'), r))
             o.referral = None
@@ -4020,7 +2514,7 @@ def b_prescription(d, p, P):
         else:
             o.tracking_code = None
     else:
-        r = S(F_180, v)
+        r = S(F_134, v)
         if r.__class__ is Bad:
             P.append(((p, 'tracking_code'), r))
             o.tracking_code = None
@@ -4030,99 +2524,14 @@ def b_prescription(d, p, P):
                 d['tracking_code'] = r[1]
     v = g('approval')
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'approval')
-        o1 = NEW(C_182)
-        g1 = d1.get
-        v1 = g1('by')
-        if v1.__class__ is str and 'ي' not in v1 and 'ك' not in v1:
-            o1.by = v1
-        elif v1 is None:
-            if 'by' not in d1:
-                o1.by = A
-            else:
-                o1.by = None
-        else:
-            r1 = S(F_184, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'by'), r1))
-                o1.by = None
-            else:
-                o1.by = r1[0]
-                if r1[1] is not v1:
-                    d1['by'] = r1[1]
-        v1 = g1('on')
-        if v1.__class__ is str and (x1 := DATES.get(v1)) is not None:
-            o1.on = x1
-        elif v1 is None:
-            if 'on' not in d1:
-                o1.on = A
-            else:
-                o1.on = None
-        else:
-            r1 = S(F_185, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'on'), r1))
-                o1.on = None
-            else:
-                o1.on = r1[0]
-                if r1[1] is not v1:
-                    d1['on'] = r1[1]
-        v1 = g1('kind')
-        if v1.__class__ is str and v1 in E_187:
-            o1.kind = v1
-        elif v1 is None:
-            if 'kind' not in d1:
-                o1.kind = A
-            else:
-                o1.kind = None
-        else:
-            r1 = S(F_186, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'kind'), r1))
-                o1.kind = None
-            else:
-                o1.kind = r1[0]
-                if r1[1] is not v1:
-                    d1['kind'] = r1[1]
-        v1 = g1('ref')
-        if v1.__class__ is str and v1.isascii():
-            o1.ref = v1
-        elif v1 is None:
-            if 'ref' not in d1:
-                o1.ref = A
-            else:
-                o1.ref = None
-        else:
-            r1 = S(F_188, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'ref'), r1))
-                o1.ref = None
-            else:
-                o1.ref = r1[0]
-                if r1[1] is not v1:
-                    d1['ref'] = r1[1]
-        if not d1.keys() <= K_183:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_183:
-                    continue
-                h1 = RARE_approval.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.approval = o1
+        o.approval = b_approval(v, (p, 'approval'), P)
     elif v is None:
         if 'approval' not in d:
             o.approval = A
         else:
             o.approval = None
     else:
-        r = S(F_181, v)
+        r = S(F_135, v)
         if r.__class__ is Bad:
             P.append(((p, 'approval'), r))
             o.approval = None
@@ -4133,8 +2542,8 @@ def b_prescription(d, p, P):
     v = g('attachments')
     if v.__class__ is list:
         for i, e in enumerate(v):
-            if not (e.__class__ is str and e in E_190):
-                r = SE(F_189, e)
+            if not (e.__class__ is str and e in E_137):
+                r = SE(F_136, e)
                 if r.__class__ is Bad:
                     P.append((((p, 'attachments'), i), r))
                 elif r[1] is not e:
@@ -4146,7 +2555,7 @@ def b_prescription(d, p, P):
         else:
             o.attachments = None
     else:
-        r = S(F_189, v)
+        r = S(F_136, v)
         if r.__class__ is Bad:
             P.append(((p, 'attachments'), r))
             o.attachments = None
@@ -4157,14 +2566,14 @@ def b_prescription(d, p, P):
     v = g('items')
     if v.__class__ is list:
         pk = (p, 'items')
-        o.items = [b_item(e, (pk, i), P) if e.__class__ is dict else BADEL(F_191, e, pk, i, P) for i, e in enumerate(v)]
+        o.items = [b_item(e, (pk, i), P) if e.__class__ is dict else BADEL(F_138, e, pk, i, P) for i, e in enumerate(v)]
     elif v is None:
         if 'items' not in d:
             o.items = A
         else:
             o.items = None
     else:
-        r = S(F_191, v)
+        r = S(F_138, v)
         if r.__class__ is Bad:
             P.append(((p, 'items'), r))
             o.items = None
@@ -4182,10 +2591,10 @@ def b_prescription(d, p, P):
     o.performer = A
     o.pregnancy = A
     o.course = A
-    if not d.keys() <= K_140:
+    if not d.keys() <= K_123:
         ex = {}
         for k, v in d.items():
-            if k in K_140:
+            if k in K_123:
                 continue
             h = RARE_prescription.get(k)
             if h is None:
@@ -4204,7 +2613,7 @@ def h_prescription__pregnancy__weeks(o, d, k, v, p, P):
     elif v is None:
         o.weeks = None
     else:
-        r = S(F_192, v)
+        r = S(F_139, v)
         if r.__class__ is Bad:
             P.append(((p, 'weeks'), r))
             o.weeks = None
@@ -4219,7 +2628,7 @@ def h_prescription__pregnancy__fetuses(o, d, k, v, p, P):
     elif v is None:
         o.fetuses = None
     else:
-        r = S(F_193, v)
+        r = S(F_140, v)
         if r.__class__ is Bad:
             P.append(((p, 'fetuses'), r))
             o.fetuses = None
@@ -4229,13 +2638,13 @@ def h_prescription__pregnancy__fetuses(o, d, k, v, p, P):
                 d['fetuses'] = r[1]
 
 def b_prescription__pregnancy(d, p, P):
-    o = NEW(C_136)
+    o = NEW(C_141)
     o.weeks = A
     o.fetuses = A
-    if not d.keys() <= K_24:
+    if not d.keys() <= K_27:
         ex = {}
         for k, v in d.items():
-            if k in K_24:
+            if k in K_27:
                 continue
             h = RARE_prescription__pregnancy.get(k)
             if h is None:
@@ -4254,7 +2663,7 @@ def h_paper__provider_stamp_code(o, d, k, v, p, P):
     elif v is None:
         o.provider_stamp_code = None
     else:
-        r = S(F_194, v)
+        r = S(F_142, v)
         if r.__class__ is Bad:
             P.append(((p, 'provider_stamp_code'), r))
             o.provider_stamp_code = None
@@ -4269,7 +2678,7 @@ def h_paper__physio_diagnosis(o, d, k, v, p, P):
     elif v is None:
         o.physio_diagnosis = None
     else:
-        r = S(F_195, v)
+        r = S(F_143, v)
         if r.__class__ is Bad:
             P.append(((p, 'physio_diagnosis'), r))
             o.physio_diagnosis = None
@@ -4284,7 +2693,7 @@ def h_paper__card_copy_photo(o, d, k, v, p, P):
     elif v is None:
         o.card_copy_photo = None
     else:
-        r = S(F_196, v)
+        r = S(F_144, v)
         if r.__class__ is Bad:
             P.append(((p, 'card_copy_photo'), r))
             o.card_copy_photo = None
@@ -4299,7 +2708,7 @@ def h_paper__assistant_signed_operation_note(o, d, k, v, p, P):
     elif v is None:
         o.assistant_signed_operation_note = None
     else:
-        r = S(F_197, v)
+        r = S(F_145, v)
         if r.__class__ is Bad:
             P.append(((p, 'assistant_signed_operation_note'), r))
             o.assistant_signed_operation_note = None
@@ -4314,7 +2723,7 @@ def h_paper__assistant_signed_or_sheet(o, d, k, v, p, P):
     elif v is None:
         o.assistant_signed_or_sheet = None
     else:
-        r = S(F_198, v)
+        r = S(F_146, v)
         if r.__class__ is Bad:
             P.append(((p, 'assistant_signed_or_sheet'), r))
             o.assistant_signed_or_sheet = None
@@ -4324,10 +2733,10 @@ def h_paper__assistant_signed_or_sheet(o, d, k, v, p, P):
                 d['assistant_signed_or_sheet'] = r[1]
 
 def b_paper(d, p, P):
-    o = NEW(C_162)
+    o = NEW(C_147)
     g = d.get
     v = g('signature')
-    if v.__class__ is str and v in E_165:
+    if v.__class__ is str and v in E_150:
         o.signature = v
     elif v is None:
         if 'signature' not in d:
@@ -4335,7 +2744,7 @@ def b_paper(d, p, P):
         else:
             o.signature = None
     else:
-        r = S(F_164, v)
+        r = S(F_149, v)
         if r.__class__ is Bad:
             P.append(((p, 'signature'), r))
             o.signature = None
@@ -4352,7 +2761,7 @@ def b_paper(d, p, P):
         else:
             o.council_stamp = None
     else:
-        r = S(F_166, v)
+        r = S(F_151, v)
         if r.__class__ is Bad:
             P.append(((p, 'council_stamp'), r))
             o.council_stamp = None
@@ -4361,7 +2770,7 @@ def b_paper(d, p, P):
             if r[1] is not v:
                 d['council_stamp'] = r[1]
     v = g('erasure')
-    if v.__class__ is str and v in E_168:
+    if v.__class__ is str and v in E_153:
         o.erasure = v
     elif v is None:
         if 'erasure' not in d:
@@ -4369,7 +2778,7 @@ def b_paper(d, p, P):
         else:
             o.erasure = None
     else:
-        r = S(F_167, v)
+        r = S(F_152, v)
         if r.__class__ is Bad:
             P.append(((p, 'erasure'), r))
             o.erasure = None
@@ -4386,7 +2795,7 @@ def b_paper(d, p, P):
         else:
             o.handwritings = None
     else:
-        r = S(F_169, v)
+        r = S(F_154, v)
         if r.__class__ is Bad:
             P.append(((p, 'handwritings'), r))
             o.handwritings = None
@@ -4403,7 +2812,7 @@ def b_paper(d, p, P):
         else:
             o.provider_stamp = None
     else:
-        r = S(F_170, v)
+        r = S(F_155, v)
         if r.__class__ is Bad:
             P.append(((p, 'provider_stamp'), r))
             o.provider_stamp = None
@@ -4420,7 +2829,7 @@ def b_paper(d, p, P):
         else:
             o.director_signed = None
     else:
-        r = S(F_171, v)
+        r = S(F_156, v)
         if r.__class__ is Bad:
             P.append(((p, 'director_signed'), r))
             o.director_signed = None
@@ -4437,7 +2846,7 @@ def b_paper(d, p, P):
         else:
             o.center_stamp = None
     else:
-        r = S(F_172, v)
+        r = S(F_157, v)
         if r.__class__ is Bad:
             P.append(((p, 'center_stamp'), r))
             o.center_stamp = None
@@ -4454,7 +2863,7 @@ def b_paper(d, p, P):
         else:
             o.emergency_stamp = None
     else:
-        r = S(F_173, v)
+        r = S(F_158, v)
         if r.__class__ is Bad:
             P.append(((p, 'emergency_stamp'), r))
             o.emergency_stamp = None
@@ -4471,7 +2880,7 @@ def b_paper(d, p, P):
         else:
             o.admission_stamp = None
     else:
-        r = S(F_174, v)
+        r = S(F_159, v)
         if r.__class__ is Bad:
             P.append(((p, 'admission_stamp'), r))
             o.admission_stamp = None
@@ -4484,10 +2893,10 @@ def b_paper(d, p, P):
     o.card_copy_photo = A
     o.assistant_signed_operation_note = A
     o.assistant_signed_or_sheet = A
-    if not d.keys() <= K_163:
+    if not d.keys() <= K_148:
         ex = {}
         for k, v in d.items():
-            if k in K_163:
+            if k in K_148:
                 continue
             h = RARE_paper.get(k)
             if h is None:
@@ -4506,7 +2915,7 @@ def h_insured__insurer(o, d, k, v, p, P):
     elif v is None:
         o.insurer = None
     else:
-        r = S(F_199, v)
+        r = S(F_160, v)
         if r.__class__ is Bad:
             P.append(((p, 'insurer'), r))
             o.insurer = None
@@ -4519,7 +2928,7 @@ def h_insured__registered_conditions(o, d, k, v, p, P):
     if v.__class__ is list:
         for i, e in enumerate(v):
             if not (e.__class__ is str and e.isascii()):
-                r = SE(F_200, e)
+                r = SE(F_161, e)
                 if r.__class__ is Bad:
                     P.append((((p, 'registered_conditions'), i), r))
                 elif r[1] is not e:
@@ -4528,7 +2937,7 @@ def h_insured__registered_conditions(o, d, k, v, p, P):
     elif v is None:
         o.registered_conditions = None
     else:
-        r = S(F_200, v)
+        r = S(F_161, v)
         if r.__class__ is Bad:
             P.append(((p, 'registered_conditions'), r))
             o.registered_conditions = None
@@ -4541,7 +2950,7 @@ def h_insured__conditions(o, d, k, v, p, P):
     if v.__class__ is list:
         for i, e in enumerate(v):
             if not (e.__class__ is str and e.isascii()):
-                r = SE(F_201, e)
+                r = SE(F_162, e)
                 if r.__class__ is Bad:
                     P.append((((p, 'conditions'), i), r))
                 elif r[1] is not e:
@@ -4550,7 +2959,7 @@ def h_insured__conditions(o, d, k, v, p, P):
     elif v is None:
         o.conditions = None
     else:
-        r = S(F_201, v)
+        r = S(F_162, v)
         if r.__class__ is Bad:
             P.append(((p, 'conditions'), r))
             o.conditions = None
@@ -4565,7 +2974,7 @@ def h_insured__menopausal(o, d, k, v, p, P):
     elif v is None:
         o.menopausal = None
     else:
-        r = S(F_202, v)
+        r = S(F_163, v)
         if r.__class__ is Bad:
             P.append(((p, 'menopausal'), r))
             o.menopausal = None
@@ -4580,7 +2989,7 @@ def h_insured__menopause_age(o, d, k, v, p, P):
     elif v is None:
         o.menopause_age = None
     else:
-        r = S(F_203, v)
+        r = S(F_164, v)
         if r.__class__ is Bad:
             P.append(((p, 'menopause_age'), r))
             o.menopause_age = None
@@ -4595,7 +3004,7 @@ def h_insured__bmi(o, d, k, v, p, P):
     elif v is None:
         o.bmi = None
     else:
-        r = S(F_204, v)
+        r = S(F_165, v)
         if r.__class__ is Bad:
             P.append(((p, 'bmi'), r))
             o.bmi = None
@@ -4610,7 +3019,7 @@ def h_insured__osteoporosis_treatment_start(o, d, k, v, p, P):
     elif v is None:
         o.osteoporosis_treatment_start = None
     else:
-        r = S(F_205, v)
+        r = S(F_166, v)
         if r.__class__ is Bad:
             P.append(((p, 'osteoporosis_treatment_start'), r))
             o.osteoporosis_treatment_start = None
@@ -4625,7 +3034,7 @@ def h_insured__transplant_on(o, d, k, v, p, P):
     elif v is None:
         o.transplant_on = None
     else:
-        r = S(F_206, v)
+        r = S(F_167, v)
         if r.__class__ is Bad:
             P.append(((p, 'transplant_on'), r))
             o.transplant_on = None
@@ -4640,7 +3049,7 @@ def h_insured__on_mother_booklet(o, d, k, v, p, P):
     elif v is None:
         o.on_mother_booklet = None
     else:
-        r = S(F_207, v)
+        r = S(F_168, v)
         if r.__class__ is Bad:
             P.append(((p, 'on_mother_booklet'), r))
             o.on_mother_booklet = None
@@ -4650,7 +3059,7 @@ def h_insured__on_mother_booklet(o, d, k, v, p, P):
                 d['on_mother_booklet'] = r[1]
 
 def b_insured(d, p, P):
-    o = NEW(C_143)
+    o = NEW(C_169)
     g = d.get
     v = g('national_id')
     if v.__class__ is str and (v in NIDS or NID_FAST(v)):
@@ -4661,7 +3070,7 @@ def b_insured(d, p, P):
         else:
             o.national_id = None
     else:
-        r = S(F_145, v)
+        r = S(F_171, v)
         if r.__class__ is Bad:
             P.append(((p, 'national_id'), r))
             o.national_id = None
@@ -4678,7 +3087,7 @@ def b_insured(d, p, P):
         else:
             o.name = None
     else:
-        r = S(F_146, v)
+        r = S(F_172, v)
         if r.__class__ is Bad:
             P.append(((p, 'name'), r))
             o.name = None
@@ -4687,7 +3096,7 @@ def b_insured(d, p, P):
             if r[1] is not v:
                 d['name'] = r[1]
     v = g('sex')
-    if v.__class__ is str and v in E_148:
+    if v.__class__ is str and v in E_174:
         o.sex = v
     elif v is None:
         if 'sex' not in d:
@@ -4695,7 +3104,7 @@ def b_insured(d, p, P):
         else:
             o.sex = None
     else:
-        r = S(F_147, v)
+        r = S(F_173, v)
         if r.__class__ is Bad:
             P.append(((p, 'sex'), r))
             o.sex = None
@@ -4712,7 +3121,7 @@ def b_insured(d, p, P):
         else:
             o.birth_date = None
     else:
-        r = S(F_149, v)
+        r = S(F_175, v)
         if r.__class__ is Bad:
             P.append(((p, 'birth_date'), r))
             o.birth_date = None
@@ -4729,7 +3138,7 @@ def b_insured(d, p, P):
         else:
             o.insurance_no = None
     else:
-        r = S(F_150, v)
+        r = S(F_176, v)
         if r.__class__ is Bad:
             P.append(((p, 'insurance_no'), r))
             o.insurance_no = None
@@ -4738,7 +3147,7 @@ def b_insured(d, p, P):
             if r[1] is not v:
                 d['insurance_no'] = r[1]
     v = g('fund')
-    if v.__class__ is str and v in E_152:
+    if v.__class__ is str and v in E_178:
         o.fund = v
     elif v is None:
         if 'fund' not in d:
@@ -4746,7 +3155,7 @@ def b_insured(d, p, P):
         else:
             o.fund = None
     else:
-        r = S(F_151, v)
+        r = S(F_177, v)
         if r.__class__ is Bad:
             P.append(((p, 'fund'), r))
             o.fund = None
@@ -4763,7 +3172,7 @@ def b_insured(d, p, P):
         else:
             o.referral_required = None
     else:
-        r = S(F_153, v)
+        r = S(F_179, v)
         if r.__class__ is Bad:
             P.append(((p, 'referral_required'), r))
             o.referral_required = None
@@ -4780,7 +3189,7 @@ def b_insured(d, p, P):
         else:
             o.special_patient = None
     else:
-        r = S(F_154, v)
+        r = S(F_180, v)
         if r.__class__ is Bad:
             P.append(((p, 'special_patient'), r))
             o.special_patient = None
@@ -4797,10 +3206,10 @@ def b_insured(d, p, P):
     o.osteoporosis_treatment_start = A
     o.transplant_on = A
     o.on_mother_booklet = A
-    if not d.keys() <= K_144:
+    if not d.keys() <= K_170:
         ex = {}
         for k, v in d.items():
-            if k in K_144:
+            if k in K_170:
                 continue
             h = RARE_insured.get(k)
             if h is None:
@@ -4819,7 +3228,7 @@ def h_prescriber__national_id(o, d, k, v, p, P):
     elif v is None:
         o.national_id = None
     else:
-        r = S(F_208, v)
+        r = S(F_181, v)
         if r.__class__ is Bad:
             P.append(((p, 'national_id'), r))
             o.national_id = None
@@ -4834,7 +3243,7 @@ def h_prescriber__fellowship(o, d, k, v, p, P):
     elif v is None:
         o.fellowship = None
     else:
-        r = S(F_209, v)
+        r = S(F_182, v)
         if r.__class__ is Bad:
             P.append(((p, 'fellowship'), r))
             o.fellowship = None
@@ -4847,7 +3256,7 @@ def h_prescriber__certifications(o, d, k, v, p, P):
     if v.__class__ is list:
         for i, e in enumerate(v):
             if not (e.__class__ is str and e.isascii()):
-                r = SE(F_210, e)
+                r = SE(F_183, e)
                 if r.__class__ is Bad:
                     P.append((((p, 'certifications'), i), r))
                 elif r[1] is not e:
@@ -4856,7 +3265,7 @@ def h_prescriber__certifications(o, d, k, v, p, P):
     elif v is None:
         o.certifications = None
     else:
-        r = S(F_210, v)
+        r = S(F_183, v)
         if r.__class__ is Bad:
             P.append(((p, 'certifications'), r))
             o.certifications = None
@@ -4871,7 +3280,7 @@ def h_prescriber__degree(o, d, k, v, p, P):
     elif v is None:
         o.degree = None
     else:
-        r = S(F_211, v)
+        r = S(F_184, v)
         if r.__class__ is Bad:
             P.append(((p, 'degree'), r))
             o.degree = None
@@ -4881,12 +3290,12 @@ def h_prescriber__degree(o, d, k, v, p, P):
                 d['degree'] = r[1]
 
 def h_prescriber__sector(o, d, k, v, p, P):
-    if v.__class__ is str and v in E_213:
+    if v.__class__ is str and v in E_186:
         o.sector = v
     elif v is None:
         o.sector = None
     else:
-        r = S(F_212, v)
+        r = S(F_185, v)
         if r.__class__ is Bad:
             P.append(((p, 'sector'), r))
             o.sector = None
@@ -4901,7 +3310,7 @@ def h_prescriber__center_code(o, d, k, v, p, P):
     elif v is None:
         o.center_code = None
     else:
-        r = S(F_214, v)
+        r = S(F_187, v)
         if r.__class__ is Bad:
             P.append(((p, 'center_code'), r))
             o.center_code = None
@@ -4916,7 +3325,7 @@ def h_prescriber__emergency_duty(o, d, k, v, p, P):
     elif v is None:
         o.emergency_duty = None
     else:
-        r = S(F_215, v)
+        r = S(F_188, v)
         if r.__class__ is Bad:
             P.append(((p, 'emergency_duty'), r))
             o.emergency_duty = None
@@ -4931,7 +3340,7 @@ def h_prescriber__present(o, d, k, v, p, P):
     elif v is None:
         o.present = None
     else:
-        r = S(F_216, v)
+        r = S(F_189, v)
         if r.__class__ is Bad:
             P.append(((p, 'present'), r))
             o.present = None
@@ -4941,7 +3350,7 @@ def h_prescriber__present(o, d, k, v, p, P):
                 d['present'] = r[1]
 
 def b_prescriber(d, p, P):
-    o = NEW(C_126)
+    o = NEW(C_190)
     g = d.get
     v = g('council_no')
     if v.__class__ is str and v.isascii():
@@ -4952,7 +3361,7 @@ def b_prescriber(d, p, P):
         else:
             o.council_no = None
     else:
-        r = S(F_128, v)
+        r = S(F_192, v)
         if r.__class__ is Bad:
             P.append(((p, 'council_no'), r))
             o.council_no = None
@@ -4969,7 +3378,7 @@ def b_prescriber(d, p, P):
         else:
             o.name = None
     else:
-        r = S(F_129, v)
+        r = S(F_193, v)
         if r.__class__ is Bad:
             P.append(((p, 'name'), r))
             o.name = None
@@ -4986,7 +3395,7 @@ def b_prescriber(d, p, P):
         else:
             o.specialty = None
     else:
-        r = S(F_130, v)
+        r = S(F_194, v)
         if r.__class__ is Bad:
             P.append(((p, 'specialty'), r))
             o.specialty = None
@@ -4995,7 +3404,7 @@ def b_prescriber(d, p, P):
             if r[1] is not v:
                 d['specialty'] = r[1]
     v = g('role')
-    if v.__class__ is str and v in E_132:
+    if v.__class__ is str and v in E_196:
         o.role = v
     elif v is None:
         if 'role' not in d:
@@ -5003,7 +3412,7 @@ def b_prescriber(d, p, P):
         else:
             o.role = None
     else:
-        r = S(F_131, v)
+        r = S(F_195, v)
         if r.__class__ is Bad:
             P.append(((p, 'role'), r))
             o.role = None
@@ -5020,7 +3429,7 @@ def b_prescriber(d, p, P):
         else:
             o.resident_year = None
     else:
-        r = S(F_133, v)
+        r = S(F_197, v)
         if r.__class__ is Bad:
             P.append(((p, 'resident_year'), r))
             o.resident_year = None
@@ -5037,7 +3446,7 @@ def b_prescriber(d, p, P):
         else:
             o.full_time_faculty = None
     else:
-        r = S(F_134, v)
+        r = S(F_198, v)
         if r.__class__ is Bad:
             P.append(((p, 'full_time_faculty'), r))
             o.full_time_faculty = None
@@ -5053,10 +3462,10 @@ def b_prescriber(d, p, P):
     o.center_code = A
     o.emergency_duty = A
     o.present = A
-    if not d.keys() <= K_127:
+    if not d.keys() <= K_191:
         ex = {}
         for k, v in d.items():
-            if k in K_127:
+            if k in K_191:
                 continue
             h = RARE_prescriber.get(k)
             if h is None:
@@ -5075,7 +3484,7 @@ def h_referral__code(o, d, k, v, p, P):
     elif v is None:
         o.code = None
     else:
-        r = S(F_217, v)
+        r = S(F_199, v)
         if r.__class__ is Bad:
             P.append(((p, 'code'), r))
             o.code = None
@@ -5090,7 +3499,7 @@ def h_referral__from_specialty(o, d, k, v, p, P):
     elif v is None:
         o.from_specialty = None
     else:
-        r = S(F_218, v)
+        r = S(F_200, v)
         if r.__class__ is Bad:
             P.append(((p, 'from_specialty'), r))
             o.from_specialty = None
@@ -5100,7 +3509,7 @@ def h_referral__from_specialty(o, d, k, v, p, P):
                 d['from_specialty'] = r[1]
 
 def b_referral(d, p, P):
-    o = NEW(C_176)
+    o = NEW(C_201)
     g = d.get
     v = g('from_council_no')
     if v.__class__ is str and v.isascii():
@@ -5111,7 +3520,7 @@ def b_referral(d, p, P):
         else:
             o.from_council_no = None
     else:
-        r = S(F_178, v)
+        r = S(F_203, v)
         if r.__class__ is Bad:
             P.append(((p, 'from_council_no'), r))
             o.from_council_no = None
@@ -5128,7 +3537,7 @@ def b_referral(d, p, P):
         else:
             o.names_provider = None
     else:
-        r = S(F_179, v)
+        r = S(F_204, v)
         if r.__class__ is Bad:
             P.append(((p, 'names_provider'), r))
             o.names_provider = None
@@ -5138,10 +3547,10 @@ def b_referral(d, p, P):
                 d['names_provider'] = r[1]
     o.code = A
     o.from_specialty = A
-    if not d.keys() <= K_177:
+    if not d.keys() <= K_202:
         ex = {}
         for k, v in d.items():
-            if k in K_177:
+            if k in K_202:
                 continue
             h = RARE_referral.get(k)
             if h is None:
@@ -5155,7 +3564,7 @@ def b_referral(d, p, P):
 
 
 def b_approval(d, p, P):
-    o = NEW(C_182)
+    o = NEW(C_205)
     g = d.get
     v = g('by')
     if v.__class__ is str and 'ي' not in v and 'ك' not in v:
@@ -5166,7 +3575,7 @@ def b_approval(d, p, P):
         else:
             o.by = None
     else:
-        r = S(F_184, v)
+        r = S(F_207, v)
         if r.__class__ is Bad:
             P.append(((p, 'by'), r))
             o.by = None
@@ -5183,7 +3592,7 @@ def b_approval(d, p, P):
         else:
             o.on = None
     else:
-        r = S(F_185, v)
+        r = S(F_208, v)
         if r.__class__ is Bad:
             P.append(((p, 'on'), r))
             o.on = None
@@ -5192,7 +3601,7 @@ def b_approval(d, p, P):
             if r[1] is not v:
                 d['on'] = r[1]
     v = g('kind')
-    if v.__class__ is str and v in E_187:
+    if v.__class__ is str and v in E_210:
         o.kind = v
     elif v is None:
         if 'kind' not in d:
@@ -5200,7 +3609,7 @@ def b_approval(d, p, P):
         else:
             o.kind = None
     else:
-        r = S(F_186, v)
+        r = S(F_209, v)
         if r.__class__ is Bad:
             P.append(((p, 'kind'), r))
             o.kind = None
@@ -5217,7 +3626,7 @@ def b_approval(d, p, P):
         else:
             o.ref = None
     else:
-        r = S(F_188, v)
+        r = S(F_211, v)
         if r.__class__ is Bad:
             P.append(((p, 'ref'), r))
             o.ref = None
@@ -5225,10 +3634,10 @@ def b_approval(d, p, P):
             o.ref = r[0]
             if r[1] is not v:
                 d['ref'] = r[1]
-    if not d.keys() <= K_183:
+    if not d.keys() <= K_206:
         ex = {}
         for k, v in d.items():
-            if k in K_183:
+            if k in K_206:
                 continue
             h = RARE_approval.get(k)
             if h is None:
@@ -5247,7 +3656,7 @@ def h_item__served_on(o, d, k, v, p, P):
     elif v is None:
         o.served_on = None
     else:
-        r = S(F_219, v)
+        r = S(F_212, v)
         if r.__class__ is Bad:
             P.append(((p, 'served_on'), r))
             o.served_on = None
@@ -5259,8 +3668,8 @@ def h_item__served_on(o, d, k, v, p, P):
 def h_item__attachments(o, d, k, v, p, P):
     if v.__class__ is list:
         for i, e in enumerate(v):
-            if not (e.__class__ is str and e in E_221):
-                r = SE(F_220, e)
+            if not (e.__class__ is str and e in E_214):
+                r = SE(F_213, e)
                 if r.__class__ is Bad:
                     P.append((((p, 'attachments'), i), r))
                 elif r[1] is not e:
@@ -5269,7 +3678,7 @@ def h_item__attachments(o, d, k, v, p, P):
     elif v is None:
         o.attachments = None
     else:
-        r = S(F_220, v)
+        r = S(F_213, v)
         if r.__class__ is Bad:
             P.append(((p, 'attachments'), r))
             o.attachments = None
@@ -5282,7 +3691,7 @@ def h_item__modifiers(o, d, k, v, p, P):
     if v.__class__ is list:
         for i, e in enumerate(v):
             if not (e.__class__ is str and e.isascii()):
-                r = SE(F_222, e)
+                r = SE(F_215, e)
                 if r.__class__ is Bad:
                     P.append((((p, 'modifiers'), i), r))
                 elif r[1] is not e:
@@ -5291,7 +3700,7 @@ def h_item__modifiers(o, d, k, v, p, P):
     elif v is None:
         o.modifiers = None
     else:
-        r = S(F_222, v)
+        r = S(F_215, v)
         if r.__class__ is Bad:
             P.append(((p, 'modifiers'), r))
             o.modifiers = None
@@ -5302,138 +3711,11 @@ def h_item__modifiers(o, d, k, v, p, P):
 
 def h_item__performer(o, d, k, v, p, P):
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'performer')
-        o1 = NEW(C_126)
-        g1 = d1.get
-        v1 = g1('council_no')
-        if v1.__class__ is str and v1.isascii():
-            o1.council_no = v1
-        elif v1 is None:
-            if 'council_no' not in d1:
-                o1.council_no = A
-            else:
-                o1.council_no = None
-        else:
-            r1 = S(F_128, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'council_no'), r1))
-                o1.council_no = None
-            else:
-                o1.council_no = r1[0]
-                if r1[1] is not v1:
-                    d1['council_no'] = r1[1]
-        v1 = g1('name')
-        if v1.__class__ is str and 'ي' not in v1 and 'ك' not in v1:
-            o1.name = v1
-        elif v1 is None:
-            if 'name' not in d1:
-                o1.name = A
-            else:
-                o1.name = None
-        else:
-            r1 = S(F_129, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'name'), r1))
-                o1.name = None
-            else:
-                o1.name = r1[0]
-                if r1[1] is not v1:
-                    d1['name'] = r1[1]
-        v1 = g1('specialty')
-        if v1.__class__ is str and v1.isascii():
-            o1.specialty = v1
-        elif v1 is None:
-            if 'specialty' not in d1:
-                o1.specialty = A
-            else:
-                o1.specialty = None
-        else:
-            r1 = S(F_130, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'specialty'), r1))
-                o1.specialty = None
-            else:
-                o1.specialty = r1[0]
-                if r1[1] is not v1:
-                    d1['specialty'] = r1[1]
-        v1 = g1('role')
-        if v1.__class__ is str and v1 in E_132:
-            o1.role = v1
-        elif v1 is None:
-            if 'role' not in d1:
-                o1.role = A
-            else:
-                o1.role = None
-        else:
-            r1 = S(F_131, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'role'), r1))
-                o1.role = None
-            else:
-                o1.role = r1[0]
-                if r1[1] is not v1:
-                    d1['role'] = r1[1]
-        v1 = g1('resident_year')
-        if v1.__class__ is int and v1 >= 0:
-            o1.resident_year = v1
-        elif v1 is None:
-            if 'resident_year' not in d1:
-                o1.resident_year = A
-            else:
-                o1.resident_year = None
-        else:
-            r1 = S(F_133, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'resident_year'), r1))
-                o1.resident_year = None
-            else:
-                o1.resident_year = r1[0]
-                if r1[1] is not v1:
-                    d1['resident_year'] = r1[1]
-        v1 = g1('full_time_faculty')
-        if v1 is True or v1 is False:
-            o1.full_time_faculty = v1
-        elif v1 is None:
-            if 'full_time_faculty' not in d1:
-                o1.full_time_faculty = A
-            else:
-                o1.full_time_faculty = None
-        else:
-            r1 = S(F_134, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'full_time_faculty'), r1))
-                o1.full_time_faculty = None
-            else:
-                o1.full_time_faculty = r1[0]
-                if r1[1] is not v1:
-                    d1['full_time_faculty'] = r1[1]
-        o1.national_id = A
-        o1.fellowship = A
-        o1.certifications = A
-        o1.degree = A
-        o1.sector = A
-        o1.center_code = A
-        o1.emergency_duty = A
-        o1.present = A
-        if not d1.keys() <= K_127:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_127:
-                    continue
-                h1 = RARE_prescriber.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.performer = o1
+        o.performer = b_prescriber(v, (p, 'performer'), P)
     elif v is None:
         o.performer = None
     else:
-        r = S(F_223, v)
+        r = S(F_216, v)
         if r.__class__ is Bad:
             P.append(((p, 'performer'), r))
             o.performer = None
@@ -5443,7 +3725,7 @@ def h_item__performer(o, d, k, v, p, P):
                 d['performer'] = r[1]
 
 def b_item(d, p, P):
-    o = NEW(C_224)
+    o = NEW(C_217)
     g = d.get
     v = g('line')
     if v.__class__ is int and v >= 0:
@@ -5454,7 +3736,7 @@ def b_item(d, p, P):
         else:
             o.line = None
     else:
-        r = S(F_226, v)
+        r = S(F_219, v)
         if r.__class__ is Bad:
             P.append(((p, 'line'), r))
             o.line = None
@@ -5471,7 +3753,7 @@ def b_item(d, p, P):
         else:
             o.code = None
     else:
-        r = S(F_227, v)
+        r = S(F_220, v)
         if r.__class__ is Bad:
             P.append(((p, 'code'), r))
             o.code = None
@@ -5488,7 +3770,7 @@ def b_item(d, p, P):
         else:
             o.description = None
     else:
-        r = S(F_228, v)
+        r = S(F_221, v)
         if r.__class__ is Bad:
             P.append(((p, 'description'), r))
             o.description = None
@@ -5505,7 +3787,7 @@ def b_item(d, p, P):
         else:
             o.qty = None
     else:
-        r = S(F_229, v)
+        r = S(F_222, v)
         if r.__class__ is Bad:
             P.append(((p, 'qty'), r))
             o.qty = None
@@ -5515,82 +3797,14 @@ def b_item(d, p, P):
                 d['qty'] = r[1]
     v = g('requested')
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'requested')
-        o1 = NEW(C_231)
-        g1 = d1.get
-        v1 = g1('total')
-        if v1.__class__ is int and v1 >= 0:
-            o1.total = v1
-        elif v1 is None:
-            if 'total' not in d1:
-                o1.total = A
-            else:
-                o1.total = None
-        else:
-            r1 = S(F_233, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'total'), r1))
-                o1.total = None
-            else:
-                o1.total = r1[0]
-                if r1[1] is not v1:
-                    d1['total'] = r1[1]
-        v1 = g1('insured')
-        if v1.__class__ is int and v1 >= 0:
-            o1.insured = v1
-        elif v1 is None:
-            if 'insured' not in d1:
-                o1.insured = A
-            else:
-                o1.insured = None
-        else:
-            r1 = S(F_234, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'insured'), r1))
-                o1.insured = None
-            else:
-                o1.insured = r1[0]
-                if r1[1] is not v1:
-                    d1['insured'] = r1[1]
-        v1 = g1('org')
-        if v1.__class__ is int and v1 >= 0:
-            o1.org = v1
-        elif v1 is None:
-            if 'org' not in d1:
-                o1.org = A
-            else:
-                o1.org = None
-        else:
-            r1 = S(F_235, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'org'), r1))
-                o1.org = None
-            else:
-                o1.org = r1[0]
-                if r1[1] is not v1:
-                    d1['org'] = r1[1]
-        if not d1.keys() <= K_232:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_232:
-                    continue
-                h1 = RARE_item__requested.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.requested = o1
+        o.requested = b_item__requested(v, (p, 'requested'), P)
     elif v is None:
         if 'requested' not in d:
             o.requested = A
         else:
             o.requested = None
     else:
-        r = S(F_230, v)
+        r = S(F_223, v)
         if r.__class__ is Bad:
             P.append(((p, 'requested'), r))
             o.requested = None
@@ -5600,104 +3814,14 @@ def b_item(d, p, P):
                 d['requested'] = r[1]
     v = g('details')
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'details')
-        o1 = NEW(C_237)
-        o1.tooth = A
-        o1.teeth = A
-        o1.jaw = A
-        o1.table2_row = A
-        o1.film_type = A
-        o1.region = A
-        o1.regions = A
-        o1.region_count = A
-        o1.laterality = A
-        o1.vertebrae = A
-        o1.limbs = A
-        o1.sessions = A
-        o1.films = A
-        o1.technique = A
-        o1.portable = A
-        o1.contrast = A
-        o1.contrast_route = A
-        o1.spiral = A
-        o1.phase = A
-        o1.phases = A
-        o1.separate_report = A
-        o1.ct_simulator = A
-        o1.ordered_by_specialty = A
-        o1.spect = A
-        o1.spect_prescribed = A
-        o1.spect_in_report = A
-        o1.isotope = A
-        o1.energy_group = A
-        o1.energy_mv = A
-        o1.fields = A
-        o1.complex_field = A
-        o1.gantry_angles = A
-        o1.beam_shaping = A
-        o1.machine = A
-        o1.session = A
-        o1.supervisor_confirmed = A
-        o1.test = A
-        o1.agent = A
-        o1.sample = A
-        o1.analyte = A
-        o1.method = A
-        o1.prescribed_method = A
-        o1.primers = A
-        o1.probes = A
-        o1.ihc_score = A
-        o1.banding = A
-        o1.markers_requested = A
-        o1.markers_reported = A
-        o1.in_report = A
-        o1.tg_mg_dl = A
-        o1.prescribed_as = A
-        o1.indication = A
-        o1.new_indication = A
-        o1.purpose = A
-        o1.related_drug = A
-        o1.category = A
-        o1.service = A
-        o1.code_on_paper = A
-        o1.modalities = A
-        o1.modalities_by_region = A
-        o1.technology = A
-        o1.specimen_to_pathology = A
-        o1.lesion_size_cm = A
-        o1.wound = A
-        o1.suspected = A
-        o1.reduction = A
-        o1.implant = A
-        o1.retromolar_trigone_removed = A
-        o1.stone_site = A
-        o1.stone_id = A
-        o1.vessel = A
-        o1.stents = A
-        o1.valve = A
-        o1.complication = A
-        if not d1.keys() <= K_24:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_24:
-                    continue
-                h1 = RARE_details.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.details = o1
+        o.details = b_details(v, (p, 'details'), P)
     elif v is None:
         if 'details' not in d:
             o.details = A
         else:
             o.details = None
     else:
-        r = S(F_236, v)
+        r = S(F_224, v)
         if r.__class__ is Bad:
             P.append(((p, 'details'), r))
             o.details = None
@@ -5709,10 +3833,10 @@ def b_item(d, p, P):
     o.attachments = A
     o.modifiers = A
     o.performer = A
-    if not d.keys() <= K_225:
+    if not d.keys() <= K_218:
         ex = {}
         for k, v in d.items():
-            if k in K_225:
+            if k in K_218:
                 continue
             h = RARE_item.get(k)
             if h is None:
@@ -5726,7 +3850,7 @@ def b_item(d, p, P):
 
 
 def b_item__requested(d, p, P):
-    o = NEW(C_231)
+    o = NEW(C_225)
     g = d.get
     v = g('total')
     if v.__class__ is int and v >= 0:
@@ -5737,7 +3861,7 @@ def b_item__requested(d, p, P):
         else:
             o.total = None
     else:
-        r = S(F_233, v)
+        r = S(F_227, v)
         if r.__class__ is Bad:
             P.append(((p, 'total'), r))
             o.total = None
@@ -5754,7 +3878,7 @@ def b_item__requested(d, p, P):
         else:
             o.insured = None
     else:
-        r = S(F_234, v)
+        r = S(F_228, v)
         if r.__class__ is Bad:
             P.append(((p, 'insured'), r))
             o.insured = None
@@ -5771,7 +3895,7 @@ def b_item__requested(d, p, P):
         else:
             o.org = None
     else:
-        r = S(F_235, v)
+        r = S(F_229, v)
         if r.__class__ is Bad:
             P.append(((p, 'org'), r))
             o.org = None
@@ -5779,10 +3903,10 @@ def b_item__requested(d, p, P):
             o.org = r[0]
             if r[1] is not v:
                 d['org'] = r[1]
-    if not d.keys() <= K_232:
+    if not d.keys() <= K_226:
         ex = {}
         for k, v in d.items():
-            if k in K_232:
+            if k in K_226:
                 continue
             h = RARE_item__requested.get(k)
             if h is None:
@@ -5801,7 +3925,7 @@ def h_details__tooth(o, d, k, v, p, P):
     elif v is None:
         o.tooth = None
     else:
-        r = S(F_238, v)
+        r = S(F_230, v)
         if r.__class__ is Bad:
             P.append(((p, 'tooth'), r))
             o.tooth = None
@@ -5814,7 +3938,7 @@ def h_details__teeth(o, d, k, v, p, P):
     if v.__class__ is list:
         for i, e in enumerate(v):
             if not (e.__class__ is str and e.isascii()):
-                r = SE(F_239, e)
+                r = SE(F_231, e)
                 if r.__class__ is Bad:
                     P.append((((p, 'teeth'), i), r))
                 elif r[1] is not e:
@@ -5823,7 +3947,7 @@ def h_details__teeth(o, d, k, v, p, P):
     elif v is None:
         o.teeth = None
     else:
-        r = S(F_239, v)
+        r = S(F_231, v)
         if r.__class__ is Bad:
             P.append(((p, 'teeth'), r))
             o.teeth = None
@@ -5833,12 +3957,12 @@ def h_details__teeth(o, d, k, v, p, P):
                 d['teeth'] = r[1]
 
 def h_details__jaw(o, d, k, v, p, P):
-    if v.__class__ is str and v in E_241:
+    if v.__class__ is str and v in E_233:
         o.jaw = v
     elif v is None:
         o.jaw = None
     else:
-        r = S(F_240, v)
+        r = S(F_232, v)
         if r.__class__ is Bad:
             P.append(((p, 'jaw'), r))
             o.jaw = None
@@ -5853,7 +3977,7 @@ def h_details__table2_row(o, d, k, v, p, P):
     elif v is None:
         o.table2_row = None
     else:
-        r = S(F_242, v)
+        r = S(F_234, v)
         if r.__class__ is Bad:
             P.append(((p, 'table2_row'), r))
             o.table2_row = None
@@ -5863,12 +3987,12 @@ def h_details__table2_row(o, d, k, v, p, P):
                 d['table2_row'] = r[1]
 
 def h_details__film_type(o, d, k, v, p, P):
-    if v.__class__ is str and v in E_244:
+    if v.__class__ is str and v in E_236:
         o.film_type = v
     elif v is None:
         o.film_type = None
     else:
-        r = S(F_243, v)
+        r = S(F_235, v)
         if r.__class__ is Bad:
             P.append(((p, 'film_type'), r))
             o.film_type = None
@@ -5883,7 +4007,7 @@ def h_details__region(o, d, k, v, p, P):
     elif v is None:
         o.region = None
     else:
-        r = S(F_245, v)
+        r = S(F_237, v)
         if r.__class__ is Bad:
             P.append(((p, 'region'), r))
             o.region = None
@@ -5896,7 +4020,7 @@ def h_details__regions(o, d, k, v, p, P):
     if v.__class__ is list:
         for i, e in enumerate(v):
             if not (e.__class__ is str and e.isascii()):
-                r = SE(F_246, e)
+                r = SE(F_238, e)
                 if r.__class__ is Bad:
                     P.append((((p, 'regions'), i), r))
                 elif r[1] is not e:
@@ -5905,7 +4029,7 @@ def h_details__regions(o, d, k, v, p, P):
     elif v is None:
         o.regions = None
     else:
-        r = S(F_246, v)
+        r = S(F_238, v)
         if r.__class__ is Bad:
             P.append(((p, 'regions'), r))
             o.regions = None
@@ -5920,7 +4044,7 @@ def h_details__region_count(o, d, k, v, p, P):
     elif v is None:
         o.region_count = None
     else:
-        r = S(F_247, v)
+        r = S(F_239, v)
         if r.__class__ is Bad:
             P.append(((p, 'region_count'), r))
             o.region_count = None
@@ -5930,12 +4054,12 @@ def h_details__region_count(o, d, k, v, p, P):
                 d['region_count'] = r[1]
 
 def h_details__laterality(o, d, k, v, p, P):
-    if v.__class__ is str and v in E_249:
+    if v.__class__ is str and v in E_241:
         o.laterality = v
     elif v is None:
         o.laterality = None
     else:
-        r = S(F_248, v)
+        r = S(F_240, v)
         if r.__class__ is Bad:
             P.append(((p, 'laterality'), r))
             o.laterality = None
@@ -5948,7 +4072,7 @@ def h_details__vertebrae(o, d, k, v, p, P):
     if v.__class__ is list:
         for i, e in enumerate(v):
             if not (e.__class__ is str and e.isascii()):
-                r = SE(F_250, e)
+                r = SE(F_242, e)
                 if r.__class__ is Bad:
                     P.append((((p, 'vertebrae'), i), r))
                 elif r[1] is not e:
@@ -5957,7 +4081,7 @@ def h_details__vertebrae(o, d, k, v, p, P):
     elif v is None:
         o.vertebrae = None
     else:
-        r = S(F_250, v)
+        r = S(F_242, v)
         if r.__class__ is Bad:
             P.append(((p, 'vertebrae'), r))
             o.vertebrae = None
@@ -5972,7 +4096,7 @@ def h_details__limbs(o, d, k, v, p, P):
     elif v is None:
         o.limbs = None
     else:
-        r = S(F_251, v)
+        r = S(F_243, v)
         if r.__class__ is Bad:
             P.append(((p, 'limbs'), r))
             o.limbs = None
@@ -5988,7 +4112,7 @@ def h_details__sessions(o, d, k, v, p, P):
             if e.__class__ is str and (x := DATES.get(e)) is not None:
                 xs.append(x)
             else:
-                r = SE(F_252, e)
+                r = SE(F_244, e)
                 if r.__class__ is Bad:
                     P.append((((p, 'sessions'), i), r))
                     xs.append(None)
@@ -6000,7 +4124,7 @@ def h_details__sessions(o, d, k, v, p, P):
     elif v is None:
         o.sessions = None
     else:
-        r = S(F_252, v)
+        r = S(F_244, v)
         if r.__class__ is Bad:
             P.append(((p, 'sessions'), r))
             o.sessions = None
@@ -6015,7 +4139,7 @@ def h_details__films(o, d, k, v, p, P):
     elif v is None:
         o.films = None
     else:
-        r = S(F_253, v)
+        r = S(F_245, v)
         if r.__class__ is Bad:
             P.append(((p, 'films'), r))
             o.films = None
@@ -6025,12 +4149,12 @@ def h_details__films(o, d, k, v, p, P):
                 d['films'] = r[1]
 
 def h_details__technique(o, d, k, v, p, P):
-    if v.__class__ is str and v in E_255:
+    if v.__class__ is str and v in E_247:
         o.technique = v
     elif v is None:
         o.technique = None
     else:
-        r = S(F_254, v)
+        r = S(F_246, v)
         if r.__class__ is Bad:
             P.append(((p, 'technique'), r))
             o.technique = None
@@ -6045,7 +4169,7 @@ def h_details__portable(o, d, k, v, p, P):
     elif v is None:
         o.portable = None
     else:
-        r = S(F_256, v)
+        r = S(F_248, v)
         if r.__class__ is Bad:
             P.append(((p, 'portable'), r))
             o.portable = None
@@ -6060,7 +4184,7 @@ def h_details__contrast(o, d, k, v, p, P):
     elif v is None:
         o.contrast = None
     else:
-        r = S(F_257, v)
+        r = S(F_249, v)
         if r.__class__ is Bad:
             P.append(((p, 'contrast'), r))
             o.contrast = None
@@ -6070,12 +4194,12 @@ def h_details__contrast(o, d, k, v, p, P):
                 d['contrast'] = r[1]
 
 def h_details__contrast_route(o, d, k, v, p, P):
-    if v.__class__ is str and v in E_259:
+    if v.__class__ is str and v in E_251:
         o.contrast_route = v
     elif v is None:
         o.contrast_route = None
     else:
-        r = S(F_258, v)
+        r = S(F_250, v)
         if r.__class__ is Bad:
             P.append(((p, 'contrast_route'), r))
             o.contrast_route = None
@@ -6090,7 +4214,7 @@ def h_details__spiral(o, d, k, v, p, P):
     elif v is None:
         o.spiral = None
     else:
-        r = S(F_260, v)
+        r = S(F_252, v)
         if r.__class__ is Bad:
             P.append(((p, 'spiral'), r))
             o.spiral = None
@@ -6105,7 +4229,7 @@ def h_details__phase(o, d, k, v, p, P):
     elif v is None:
         o.phase = None
     else:
-        r = S(F_261, v)
+        r = S(F_253, v)
         if r.__class__ is Bad:
             P.append(((p, 'phase'), r))
             o.phase = None
@@ -6118,7 +4242,7 @@ def h_details__phases(o, d, k, v, p, P):
     if v.__class__ is list:
         for i, e in enumerate(v):
             if not (e.__class__ is int and e >= 0):
-                r = SE(F_262, e)
+                r = SE(F_254, e)
                 if r.__class__ is Bad:
                     P.append((((p, 'phases'), i), r))
                 elif r[1] is not e:
@@ -6127,7 +4251,7 @@ def h_details__phases(o, d, k, v, p, P):
     elif v is None:
         o.phases = None
     else:
-        r = S(F_262, v)
+        r = S(F_254, v)
         if r.__class__ is Bad:
             P.append(((p, 'phases'), r))
             o.phases = None
@@ -6142,7 +4266,7 @@ def h_details__separate_report(o, d, k, v, p, P):
     elif v is None:
         o.separate_report = None
     else:
-        r = S(F_263, v)
+        r = S(F_255, v)
         if r.__class__ is Bad:
             P.append(((p, 'separate_report'), r))
             o.separate_report = None
@@ -6157,7 +4281,7 @@ def h_details__ct_simulator(o, d, k, v, p, P):
     elif v is None:
         o.ct_simulator = None
     else:
-        r = S(F_264, v)
+        r = S(F_256, v)
         if r.__class__ is Bad:
             P.append(((p, 'ct_simulator'), r))
             o.ct_simulator = None
@@ -6172,7 +4296,7 @@ def h_details__ordered_by_specialty(o, d, k, v, p, P):
     elif v is None:
         o.ordered_by_specialty = None
     else:
-        r = S(F_265, v)
+        r = S(F_257, v)
         if r.__class__ is Bad:
             P.append(((p, 'ordered_by_specialty'), r))
             o.ordered_by_specialty = None
@@ -6187,7 +4311,7 @@ def h_details__spect(o, d, k, v, p, P):
     elif v is None:
         o.spect = None
     else:
-        r = S(F_266, v)
+        r = S(F_258, v)
         if r.__class__ is Bad:
             P.append(((p, 'spect'), r))
             o.spect = None
@@ -6202,7 +4326,7 @@ def h_details__spect_prescribed(o, d, k, v, p, P):
     elif v is None:
         o.spect_prescribed = None
     else:
-        r = S(F_267, v)
+        r = S(F_259, v)
         if r.__class__ is Bad:
             P.append(((p, 'spect_prescribed'), r))
             o.spect_prescribed = None
@@ -6217,7 +4341,7 @@ def h_details__spect_in_report(o, d, k, v, p, P):
     elif v is None:
         o.spect_in_report = None
     else:
-        r = S(F_268, v)
+        r = S(F_260, v)
         if r.__class__ is Bad:
             P.append(((p, 'spect_in_report'), r))
             o.spect_in_report = None
@@ -6232,7 +4356,7 @@ def h_details__isotope(o, d, k, v, p, P):
     elif v is None:
         o.isotope = None
     else:
-        r = S(F_269, v)
+        r = S(F_261, v)
         if r.__class__ is Bad:
             P.append(((p, 'isotope'), r))
             o.isotope = None
@@ -6242,12 +4366,12 @@ def h_details__isotope(o, d, k, v, p, P):
                 d['isotope'] = r[1]
 
 def h_details__energy_group(o, d, k, v, p, P):
-    if v.__class__ is str and v in E_271:
+    if v.__class__ is str and v in E_263:
         o.energy_group = v
     elif v is None:
         o.energy_group = None
     else:
-        r = S(F_270, v)
+        r = S(F_262, v)
         if r.__class__ is Bad:
             P.append(((p, 'energy_group'), r))
             o.energy_group = None
@@ -6262,7 +4386,7 @@ def h_details__energy_mv(o, d, k, v, p, P):
     elif v is None:
         o.energy_mv = None
     else:
-        r = S(F_272, v)
+        r = S(F_264, v)
         if r.__class__ is Bad:
             P.append(((p, 'energy_mv'), r))
             o.energy_mv = None
@@ -6277,7 +4401,7 @@ def h_details__fields(o, d, k, v, p, P):
     elif v is None:
         o.fields = None
     else:
-        r = S(F_273, v)
+        r = S(F_265, v)
         if r.__class__ is Bad:
             P.append(((p, 'fields'), r))
             o.fields = None
@@ -6292,7 +4416,7 @@ def h_details__complex_field(o, d, k, v, p, P):
     elif v is None:
         o.complex_field = None
     else:
-        r = S(F_274, v)
+        r = S(F_266, v)
         if r.__class__ is Bad:
             P.append(((p, 'complex_field'), r))
             o.complex_field = None
@@ -6305,7 +4429,7 @@ def h_details__gantry_angles(o, d, k, v, p, P):
     if v.__class__ is list:
         for i, e in enumerate(v):
             if not (e.__class__ is int and e >= 0):
-                r = SE(F_275, e)
+                r = SE(F_267, e)
                 if r.__class__ is Bad:
                     P.append((((p, 'gantry_angles'), i), r))
                 elif r[1] is not e:
@@ -6314,7 +4438,7 @@ def h_details__gantry_angles(o, d, k, v, p, P):
     elif v is None:
         o.gantry_angles = None
     else:
-        r = S(F_275, v)
+        r = S(F_267, v)
         if r.__class__ is Bad:
             P.append(((p, 'gantry_angles'), r))
             o.gantry_angles = None
@@ -6324,12 +4448,12 @@ def h_details__gantry_angles(o, d, k, v, p, P):
                 d['gantry_angles'] = r[1]
 
 def h_details__beam_shaping(o, d, k, v, p, P):
-    if v.__class__ is str and v in E_277:
+    if v.__class__ is str and v in E_269:
         o.beam_shaping = v
     elif v is None:
         o.beam_shaping = None
     else:
-        r = S(F_276, v)
+        r = S(F_268, v)
         if r.__class__ is Bad:
             P.append(((p, 'beam_shaping'), r))
             o.beam_shaping = None
@@ -6339,12 +4463,12 @@ def h_details__beam_shaping(o, d, k, v, p, P):
                 d['beam_shaping'] = r[1]
 
 def h_details__machine(o, d, k, v, p, P):
-    if v.__class__ is str and v in E_279:
+    if v.__class__ is str and v in E_271:
         o.machine = v
     elif v is None:
         o.machine = None
     else:
-        r = S(F_278, v)
+        r = S(F_270, v)
         if r.__class__ is Bad:
             P.append(((p, 'machine'), r))
             o.machine = None
@@ -6359,7 +4483,7 @@ def h_details__session(o, d, k, v, p, P):
     elif v is None:
         o.session = None
     else:
-        r = S(F_280, v)
+        r = S(F_272, v)
         if r.__class__ is Bad:
             P.append(((p, 'session'), r))
             o.session = None
@@ -6374,7 +4498,7 @@ def h_details__supervisor_confirmed(o, d, k, v, p, P):
     elif v is None:
         o.supervisor_confirmed = None
     else:
-        r = S(F_281, v)
+        r = S(F_273, v)
         if r.__class__ is Bad:
             P.append(((p, 'supervisor_confirmed'), r))
             o.supervisor_confirmed = None
@@ -6389,7 +4513,7 @@ def h_details__test(o, d, k, v, p, P):
     elif v is None:
         o.test = None
     else:
-        r = S(F_282, v)
+        r = S(F_274, v)
         if r.__class__ is Bad:
             P.append(((p, 'test'), r))
             o.test = None
@@ -6404,7 +4528,7 @@ def h_details__agent(o, d, k, v, p, P):
     elif v is None:
         o.agent = None
     else:
-        r = S(F_283, v)
+        r = S(F_275, v)
         if r.__class__ is Bad:
             P.append(((p, 'agent'), r))
             o.agent = None
@@ -6419,7 +4543,7 @@ def h_details__sample(o, d, k, v, p, P):
     elif v is None:
         o.sample = None
     else:
-        r = S(F_284, v)
+        r = S(F_276, v)
         if r.__class__ is Bad:
             P.append(((p, 'sample'), r))
             o.sample = None
@@ -6434,7 +4558,7 @@ def h_details__analyte(o, d, k, v, p, P):
     elif v is None:
         o.analyte = None
     else:
-        r = S(F_285, v)
+        r = S(F_277, v)
         if r.__class__ is Bad:
             P.append(((p, 'analyte'), r))
             o.analyte = None
@@ -6444,12 +4568,12 @@ def h_details__analyte(o, d, k, v, p, P):
                 d['analyte'] = r[1]
 
 def h_details__method(o, d, k, v, p, P):
-    if v.__class__ is str and v in E_287:
+    if v.__class__ is str and v in E_279:
         o.method = v
     elif v is None:
         o.method = None
     else:
-        r = S(F_286, v)
+        r = S(F_278, v)
         if r.__class__ is Bad:
             P.append(((p, 'method'), r))
             o.method = None
@@ -6459,12 +4583,12 @@ def h_details__method(o, d, k, v, p, P):
                 d['method'] = r[1]
 
 def h_details__prescribed_method(o, d, k, v, p, P):
-    if v.__class__ is str and v in E_289:
+    if v.__class__ is str and v in E_281:
         o.prescribed_method = v
     elif v is None:
         o.prescribed_method = None
     else:
-        r = S(F_288, v)
+        r = S(F_280, v)
         if r.__class__ is Bad:
             P.append(((p, 'prescribed_method'), r))
             o.prescribed_method = None
@@ -6479,7 +4603,7 @@ def h_details__primers(o, d, k, v, p, P):
     elif v is None:
         o.primers = None
     else:
-        r = S(F_290, v)
+        r = S(F_282, v)
         if r.__class__ is Bad:
             P.append(((p, 'primers'), r))
             o.primers = None
@@ -6494,7 +4618,7 @@ def h_details__probes(o, d, k, v, p, P):
     elif v is None:
         o.probes = None
     else:
-        r = S(F_291, v)
+        r = S(F_283, v)
         if r.__class__ is Bad:
             P.append(((p, 'probes'), r))
             o.probes = None
@@ -6504,12 +4628,12 @@ def h_details__probes(o, d, k, v, p, P):
                 d['probes'] = r[1]
 
 def h_details__ihc_score(o, d, k, v, p, P):
-    if v.__class__ is str and v in E_293:
+    if v.__class__ is str and v in E_285:
         o.ihc_score = v
     elif v is None:
         o.ihc_score = None
     else:
-        r = S(F_292, v)
+        r = S(F_284, v)
         if r.__class__ is Bad:
             P.append(((p, 'ihc_score'), r))
             o.ihc_score = None
@@ -6522,7 +4646,7 @@ def h_details__banding(o, d, k, v, p, P):
     if v.__class__ is list:
         for i, e in enumerate(v):
             if not (e.__class__ is str and e.isascii()):
-                r = SE(F_294, e)
+                r = SE(F_286, e)
                 if r.__class__ is Bad:
                     P.append((((p, 'banding'), i), r))
                 elif r[1] is not e:
@@ -6531,7 +4655,7 @@ def h_details__banding(o, d, k, v, p, P):
     elif v is None:
         o.banding = None
     else:
-        r = S(F_294, v)
+        r = S(F_286, v)
         if r.__class__ is Bad:
             P.append(((p, 'banding'), r))
             o.banding = None
@@ -6546,7 +4670,7 @@ def h_details__markers_requested(o, d, k, v, p, P):
     elif v is None:
         o.markers_requested = None
     else:
-        r = S(F_295, v)
+        r = S(F_287, v)
         if r.__class__ is Bad:
             P.append(((p, 'markers_requested'), r))
             o.markers_requested = None
@@ -6561,7 +4685,7 @@ def h_details__markers_reported(o, d, k, v, p, P):
     elif v is None:
         o.markers_reported = None
     else:
-        r = S(F_296, v)
+        r = S(F_288, v)
         if r.__class__ is Bad:
             P.append(((p, 'markers_reported'), r))
             o.markers_reported = None
@@ -6576,7 +4700,7 @@ def h_details__in_report(o, d, k, v, p, P):
     elif v is None:
         o.in_report = None
     else:
-        r = S(F_297, v)
+        r = S(F_289, v)
         if r.__class__ is Bad:
             P.append(((p, 'in_report'), r))
             o.in_report = None
@@ -6591,7 +4715,7 @@ def h_details__tg_mg_dl(o, d, k, v, p, P):
     elif v is None:
         o.tg_mg_dl = None
     else:
-        r = S(F_298, v)
+        r = S(F_290, v)
         if r.__class__ is Bad:
             P.append(((p, 'tg_mg_dl'), r))
             o.tg_mg_dl = None
@@ -6606,7 +4730,7 @@ def h_details__prescribed_as(o, d, k, v, p, P):
     elif v is None:
         o.prescribed_as = None
     else:
-        r = S(F_299, v)
+        r = S(F_291, v)
         if r.__class__ is Bad:
             P.append(((p, 'prescribed_as'), r))
             o.prescribed_as = None
@@ -6621,7 +4745,7 @@ def h_details__indication(o, d, k, v, p, P):
     elif v is None:
         o.indication = None
     else:
-        r = S(F_300, v)
+        r = S(F_292, v)
         if r.__class__ is Bad:
             P.append(((p, 'indication'), r))
             o.indication = None
@@ -6636,7 +4760,7 @@ def h_details__new_indication(o, d, k, v, p, P):
     elif v is None:
         o.new_indication = None
     else:
-        r = S(F_301, v)
+        r = S(F_293, v)
         if r.__class__ is Bad:
             P.append(((p, 'new_indication'), r))
             o.new_indication = None
@@ -6646,12 +4770,12 @@ def h_details__new_indication(o, d, k, v, p, P):
                 d['new_indication'] = r[1]
 
 def h_details__purpose(o, d, k, v, p, P):
-    if v.__class__ is str and v in E_303:
+    if v.__class__ is str and v in E_295:
         o.purpose = v
     elif v is None:
         o.purpose = None
     else:
-        r = S(F_302, v)
+        r = S(F_294, v)
         if r.__class__ is Bad:
             P.append(((p, 'purpose'), r))
             o.purpose = None
@@ -6666,7 +4790,7 @@ def h_details__related_drug(o, d, k, v, p, P):
     elif v is None:
         o.related_drug = None
     else:
-        r = S(F_304, v)
+        r = S(F_296, v)
         if r.__class__ is Bad:
             P.append(((p, 'related_drug'), r))
             o.related_drug = None
@@ -6676,12 +4800,12 @@ def h_details__related_drug(o, d, k, v, p, P):
                 d['related_drug'] = r[1]
 
 def h_details__category(o, d, k, v, p, P):
-    if v.__class__ is str and v in E_306:
+    if v.__class__ is str and v in E_298:
         o.category = v
     elif v is None:
         o.category = None
     else:
-        r = S(F_305, v)
+        r = S(F_297, v)
         if r.__class__ is Bad:
             P.append(((p, 'category'), r))
             o.category = None
@@ -6696,7 +4820,7 @@ def h_details__service(o, d, k, v, p, P):
     elif v is None:
         o.service = None
     else:
-        r = S(F_307, v)
+        r = S(F_299, v)
         if r.__class__ is Bad:
             P.append(((p, 'service'), r))
             o.service = None
@@ -6711,7 +4835,7 @@ def h_details__code_on_paper(o, d, k, v, p, P):
     elif v is None:
         o.code_on_paper = None
     else:
-        r = S(F_308, v)
+        r = S(F_300, v)
         if r.__class__ is Bad:
             P.append(((p, 'code_on_paper'), r))
             o.code_on_paper = None
@@ -6724,7 +4848,7 @@ def h_details__modalities(o, d, k, v, p, P):
     if v.__class__ is list:
         for i, e in enumerate(v):
             if not (e.__class__ is str and e.isascii()):
-                r = SE(F_309, e)
+                r = SE(F_301, e)
                 if r.__class__ is Bad:
                     P.append((((p, 'modalities'), i), r))
                 elif r[1] is not e:
@@ -6733,7 +4857,7 @@ def h_details__modalities(o, d, k, v, p, P):
     elif v is None:
         o.modalities = None
     else:
-        r = S(F_309, v)
+        r = S(F_301, v)
         if r.__class__ is Bad:
             P.append(((p, 'modalities'), r))
             o.modalities = None
@@ -6744,11 +4868,11 @@ def h_details__modalities(o, d, k, v, p, P):
 
 def h_details__modalities_by_region(o, d, k, v, p, P):
     if v.__class__ is dict:
-        o.modalities_by_region = MAP(F_310, v, (p, 'modalities_by_region'), P)
+        o.modalities_by_region = MAP(F_302, v, (p, 'modalities_by_region'), P)
     elif v is None:
         o.modalities_by_region = None
     else:
-        r = S(F_310, v)
+        r = S(F_302, v)
         if r.__class__ is Bad:
             P.append(((p, 'modalities_by_region'), r))
             o.modalities_by_region = None
@@ -6760,8 +4884,8 @@ def h_details__modalities_by_region(o, d, k, v, p, P):
 def h_details__technology(o, d, k, v, p, P):
     if v.__class__ is list:
         for i, e in enumerate(v):
-            if not (e.__class__ is str and e in E_312):
-                r = SE(F_311, e)
+            if not (e.__class__ is str and e in E_304):
+                r = SE(F_303, e)
                 if r.__class__ is Bad:
                     P.append((((p, 'technology'), i), r))
                 elif r[1] is not e:
@@ -6770,7 +4894,7 @@ def h_details__technology(o, d, k, v, p, P):
     elif v is None:
         o.technology = None
     else:
-        r = S(F_311, v)
+        r = S(F_303, v)
         if r.__class__ is Bad:
             P.append(((p, 'technology'), r))
             o.technology = None
@@ -6785,7 +4909,7 @@ def h_details__specimen_to_pathology(o, d, k, v, p, P):
     elif v is None:
         o.specimen_to_pathology = None
     else:
-        r = S(F_313, v)
+        r = S(F_305, v)
         if r.__class__ is Bad:
             P.append(((p, 'specimen_to_pathology'), r))
             o.specimen_to_pathology = None
@@ -6800,7 +4924,7 @@ def h_details__lesion_size_cm(o, d, k, v, p, P):
     elif v is None:
         o.lesion_size_cm = None
     else:
-        r = S(F_314, v)
+        r = S(F_306, v)
         if r.__class__ is Bad:
             P.append(((p, 'lesion_size_cm'), r))
             o.lesion_size_cm = None
@@ -6815,7 +4939,7 @@ def h_details__wound(o, d, k, v, p, P):
     elif v is None:
         o.wound = None
     else:
-        r = S(F_315, v)
+        r = S(F_307, v)
         if r.__class__ is Bad:
             P.append(((p, 'wound'), r))
             o.wound = None
@@ -6830,7 +4954,7 @@ def h_details__suspected(o, d, k, v, p, P):
     elif v is None:
         o.suspected = None
     else:
-        r = S(F_316, v)
+        r = S(F_308, v)
         if r.__class__ is Bad:
             P.append(((p, 'suspected'), r))
             o.suspected = None
@@ -6845,7 +4969,7 @@ def h_details__reduction(o, d, k, v, p, P):
     elif v is None:
         o.reduction = None
     else:
-        r = S(F_317, v)
+        r = S(F_309, v)
         if r.__class__ is Bad:
             P.append(((p, 'reduction'), r))
             o.reduction = None
@@ -6860,7 +4984,7 @@ def h_details__implant(o, d, k, v, p, P):
     elif v is None:
         o.implant = None
     else:
-        r = S(F_318, v)
+        r = S(F_310, v)
         if r.__class__ is Bad:
             P.append(((p, 'implant'), r))
             o.implant = None
@@ -6875,7 +4999,7 @@ def h_details__retromolar_trigone_removed(o, d, k, v, p, P):
     elif v is None:
         o.retromolar_trigone_removed = None
     else:
-        r = S(F_319, v)
+        r = S(F_311, v)
         if r.__class__ is Bad:
             P.append(((p, 'retromolar_trigone_removed'), r))
             o.retromolar_trigone_removed = None
@@ -6890,7 +5014,7 @@ def h_details__stone_site(o, d, k, v, p, P):
     elif v is None:
         o.stone_site = None
     else:
-        r = S(F_320, v)
+        r = S(F_312, v)
         if r.__class__ is Bad:
             P.append(((p, 'stone_site'), r))
             o.stone_site = None
@@ -6905,7 +5029,7 @@ def h_details__stone_id(o, d, k, v, p, P):
     elif v is None:
         o.stone_id = None
     else:
-        r = S(F_321, v)
+        r = S(F_313, v)
         if r.__class__ is Bad:
             P.append(((p, 'stone_id'), r))
             o.stone_id = None
@@ -6920,7 +5044,7 @@ def h_details__vessel(o, d, k, v, p, P):
     elif v is None:
         o.vessel = None
     else:
-        r = S(F_322, v)
+        r = S(F_314, v)
         if r.__class__ is Bad:
             P.append(((p, 'vessel'), r))
             o.vessel = None
@@ -6935,7 +5059,7 @@ def h_details__stents(o, d, k, v, p, P):
     elif v is None:
         o.stents = None
     else:
-        r = S(F_323, v)
+        r = S(F_315, v)
         if r.__class__ is Bad:
             P.append(((p, 'stents'), r))
             o.stents = None
@@ -6945,12 +5069,12 @@ def h_details__stents(o, d, k, v, p, P):
                 d['stents'] = r[1]
 
 def h_details__valve(o, d, k, v, p, P):
-    if v.__class__ is str and v in E_325:
+    if v.__class__ is str and v in E_317:
         o.valve = v
     elif v is None:
         o.valve = None
     else:
-        r = S(F_324, v)
+        r = S(F_316, v)
         if r.__class__ is Bad:
             P.append(((p, 'valve'), r))
             o.valve = None
@@ -6965,7 +5089,7 @@ def h_details__complication(o, d, k, v, p, P):
     elif v is None:
         o.complication = None
     else:
-        r = S(F_326, v)
+        r = S(F_318, v)
         if r.__class__ is Bad:
             P.append(((p, 'complication'), r))
             o.complication = None
@@ -6975,7 +5099,7 @@ def h_details__complication(o, d, k, v, p, P):
                 d['complication'] = r[1]
 
 def b_details(d, p, P):
-    o = NEW(C_237)
+    o = NEW(C_319)
     o.tooth = A
     o.teeth = A
     o.jaw = A
@@ -7050,10 +5174,10 @@ def b_details(d, p, P):
     o.stents = A
     o.valve = A
     o.complication = A
-    if not d.keys() <= K_24:
+    if not d.keys() <= K_27:
         ex = {}
         for k, v in d.items():
-            if k in K_24:
+            if k in K_27:
                 continue
             h = RARE_details.get(k)
             if h is None:
@@ -7072,7 +5196,7 @@ def h_course__id(o, d, k, v, p, P):
     elif v is None:
         o.id = None
     else:
-        r = S(F_327, v)
+        r = S(F_320, v)
         if r.__class__ is Bad:
             P.append(((p, 'id'), r))
             o.id = None
@@ -7082,12 +5206,12 @@ def h_course__id(o, d, k, v, p, P):
                 d['id'] = r[1]
 
 def h_course__modality(o, d, k, v, p, P):
-    if v.__class__ is str and v in E_329:
+    if v.__class__ is str and v in E_322:
         o.modality = v
     elif v is None:
         o.modality = None
     else:
-        r = S(F_328, v)
+        r = S(F_321, v)
         if r.__class__ is Bad:
             P.append(((p, 'modality'), r))
             o.modality = None
@@ -7097,12 +5221,12 @@ def h_course__modality(o, d, k, v, p, P):
                 d['modality'] = r[1]
 
 def h_course__machine(o, d, k, v, p, P):
-    if v.__class__ is str and v in E_331:
+    if v.__class__ is str and v in E_324:
         o.machine = v
     elif v is None:
         o.machine = None
     else:
-        r = S(F_330, v)
+        r = S(F_323, v)
         if r.__class__ is Bad:
             P.append(((p, 'machine'), r))
             o.machine = None
@@ -7112,12 +5236,12 @@ def h_course__machine(o, d, k, v, p, P):
                 d['machine'] = r[1]
 
 def h_course__technique(o, d, k, v, p, P):
-    if v.__class__ is str and v in E_333:
+    if v.__class__ is str and v in E_326:
         o.technique = v
     elif v is None:
         o.technique = None
     else:
-        r = S(F_332, v)
+        r = S(F_325, v)
         if r.__class__ is Bad:
             P.append(((p, 'technique'), r))
             o.technique = None
@@ -7132,7 +5256,7 @@ def h_course__start(o, d, k, v, p, P):
     elif v is None:
         o.start = None
     else:
-        r = S(F_334, v)
+        r = S(F_327, v)
         if r.__class__ is Bad:
             P.append(((p, 'start'), r))
             o.start = None
@@ -7147,7 +5271,7 @@ def h_course__sessions(o, d, k, v, p, P):
     elif v is None:
         o.sessions = None
     else:
-        r = S(F_335, v)
+        r = S(F_328, v)
         if r.__class__ is Bad:
             P.append(((p, 'sessions'), r))
             o.sessions = None
@@ -7160,7 +5284,7 @@ def h_course__regions(o, d, k, v, p, P):
     if v.__class__ is list:
         for i, e in enumerate(v):
             if not (e.__class__ is str and e.isascii()):
-                r = SE(F_336, e)
+                r = SE(F_329, e)
                 if r.__class__ is Bad:
                     P.append((((p, 'regions'), i), r))
                 elif r[1] is not e:
@@ -7169,7 +5293,7 @@ def h_course__regions(o, d, k, v, p, P):
     elif v is None:
         o.regions = None
     else:
-        r = S(F_336, v)
+        r = S(F_329, v)
         if r.__class__ is Bad:
             P.append(((p, 'regions'), r))
             o.regions = None
@@ -7184,7 +5308,7 @@ def h_course__stopped_early(o, d, k, v, p, P):
     elif v is None:
         o.stopped_early = None
     else:
-        r = S(F_337, v)
+        r = S(F_330, v)
         if r.__class__ is Bad:
             P.append(((p, 'stopped_early'), r))
             o.stopped_early = None
@@ -7199,7 +5323,7 @@ def h_course__portal_images(o, d, k, v, p, P):
     elif v is None:
         o.portal_images = None
     else:
-        r = S(F_338, v)
+        r = S(F_331, v)
         if r.__class__ is Bad:
             P.append(((p, 'portal_images'), r))
             o.portal_images = None
@@ -7211,11 +5335,11 @@ def h_course__portal_images(o, d, k, v, p, P):
 def h_course__fields(o, d, k, v, p, P):
     if v.__class__ is list:
         pk = (p, 'fields')
-        o.fields = [b_course__fields(e, (pk, i), P) if e.__class__ is dict else BADEL(F_339, e, pk, i, P) for i, e in enumerate(v)]
+        o.fields = [b_course__fields(e, (pk, i), P) if e.__class__ is dict else BADEL(F_332, e, pk, i, P) for i, e in enumerate(v)]
     elif v is None:
         o.fields = None
     else:
-        r = S(F_339, v)
+        r = S(F_332, v)
         if r.__class__ is Bad:
             P.append(((p, 'fields'), r))
             o.fields = None
@@ -7225,7 +5349,7 @@ def h_course__fields(o, d, k, v, p, P):
                 d['fields'] = r[1]
 
 def b_course(d, p, P):
-    o = NEW(C_138)
+    o = NEW(C_333)
     o.id = A
     o.modality = A
     o.machine = A
@@ -7236,10 +5360,10 @@ def b_course(d, p, P):
     o.stopped_early = A
     o.portal_images = A
     o.fields = A
-    if not d.keys() <= K_24:
+    if not d.keys() <= K_27:
         ex = {}
         for k, v in d.items():
-            if k in K_24:
+            if k in K_27:
                 continue
             h = RARE_course.get(k)
             if h is None:
@@ -7258,7 +5382,7 @@ def h_course__fields__energy_mv(o, d, k, v, p, P):
     elif v is None:
         o.energy_mv = None
     else:
-        r = S(F_340, v)
+        r = S(F_334, v)
         if r.__class__ is Bad:
             P.append(((p, 'energy_mv'), r))
             o.energy_mv = None
@@ -7273,7 +5397,7 @@ def h_course__fields__complex_field(o, d, k, v, p, P):
     elif v is None:
         o.complex_field = None
     else:
-        r = S(F_341, v)
+        r = S(F_335, v)
         if r.__class__ is Bad:
             P.append(((p, 'complex_field'), r))
             o.complex_field = None
@@ -7288,7 +5412,7 @@ def h_course__fields__per_session(o, d, k, v, p, P):
     elif v is None:
         o.per_session = None
     else:
-        r = S(F_342, v)
+        r = S(F_336, v)
         if r.__class__ is Bad:
             P.append(((p, 'per_session'), r))
             o.per_session = None
@@ -7303,7 +5427,7 @@ def h_course__fields__sessions(o, d, k, v, p, P):
     elif v is None:
         o.sessions = None
     else:
-        r = S(F_343, v)
+        r = S(F_337, v)
         if r.__class__ is Bad:
             P.append(((p, 'sessions'), r))
             o.sessions = None
@@ -7313,15 +5437,15 @@ def h_course__fields__sessions(o, d, k, v, p, P):
                 d['sessions'] = r[1]
 
 def b_course__fields(d, p, P):
-    o = NEW(C_344)
+    o = NEW(C_338)
     o.energy_mv = A
     o.complex_field = A
     o.per_session = A
     o.sessions = A
-    if not d.keys() <= K_24:
+    if not d.keys() <= K_27:
         ex = {}
         for k, v in d.items():
-            if k in K_24:
+            if k in K_27:
                 continue
             h = RARE_course__fields.get(k)
             if h is None:
@@ -7340,7 +5464,7 @@ def h_bill__arrived_at(o, d, k, v, p, P):
     elif v is None:
         o.arrived_at = None
     else:
-        r = S(F_345, v)
+        r = S(F_339, v)
         if r.__class__ is Bad:
             P.append(((p, 'arrived_at'), r))
             o.arrived_at = None
@@ -7355,7 +5479,7 @@ def h_bill__discharge_order_on(o, d, k, v, p, P):
     elif v is None:
         o.discharge_order_on = None
     else:
-        r = S(F_346, v)
+        r = S(F_340, v)
         if r.__class__ is Bad:
             P.append(((p, 'discharge_order_on'), r))
             o.discharge_order_on = None
@@ -7370,7 +5494,7 @@ def h_bill__inpatient_file(o, d, k, v, p, P):
     elif v is None:
         o.inpatient_file = None
     else:
-        r = S(F_347, v)
+        r = S(F_341, v)
         if r.__class__ is Bad:
             P.append(((p, 'inpatient_file'), r))
             o.inpatient_file = None
@@ -7381,30 +5505,11 @@ def h_bill__inpatient_file(o, d, k, v, p, P):
 
 def h_bill__injury(o, d, k, v, p, P):
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'injury')
-        o1 = NEW(C_349)
-        o1.cause = A
-        o1.assailant = A
-        o1.judicial_confirmation = A
-        if not d1.keys() <= K_24:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_24:
-                    continue
-                h1 = RARE_injury.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.injury = o1
+        o.injury = b_injury(v, (p, 'injury'), P)
     elif v is None:
         o.injury = None
     else:
-        r = S(F_348, v)
+        r = S(F_342, v)
         if r.__class__ is Bad:
             P.append(((p, 'injury'), r))
             o.injury = None
@@ -7415,30 +5520,11 @@ def h_bill__injury(o, d, k, v, p, P):
 
 def h_bill__burn(o, d, k, v, p, P):
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'burn')
-        o1 = NEW(C_351)
-        o1.regions = A
-        o1.tbsa_declared = A
-        o1.area_cm2 = A
-        if not d1.keys() <= K_24:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_24:
-                    continue
-                h1 = RARE_burn.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.burn = o1
+        o.burn = b_burn(v, (p, 'burn'), P)
     elif v is None:
         o.burn = None
     else:
-        r = S(F_350, v)
+        r = S(F_343, v)
         if r.__class__ is Bad:
             P.append(((p, 'burn'), r))
             o.burn = None
@@ -7448,12 +5534,12 @@ def h_bill__burn(o, d, k, v, p, P):
                 d['burn'] = r[1]
 
 def h_bill__delivery(o, d, k, v, p, P):
-    if v.__class__ is str and v in E_353:
+    if v.__class__ is str and v in E_345:
         o.delivery = v
     elif v is None:
         o.delivery = None
     else:
-        r = S(F_352, v)
+        r = S(F_344, v)
         if r.__class__ is Bad:
             P.append(((p, 'delivery'), r))
             o.delivery = None
@@ -7463,12 +5549,12 @@ def h_bill__delivery(o, d, k, v, p, P):
                 d['delivery'] = r[1]
 
 def h_bill__delivery_place(o, d, k, v, p, P):
-    if v.__class__ is str and v in E_355:
+    if v.__class__ is str and v in E_347:
         o.delivery_place = v
     elif v is None:
         o.delivery_place = None
     else:
-        r = S(F_354, v)
+        r = S(F_346, v)
         if r.__class__ is Bad:
             P.append(((p, 'delivery_place'), r))
             o.delivery_place = None
@@ -7483,7 +5569,7 @@ def h_bill__mother_illness(o, d, k, v, p, P):
     elif v is None:
         o.mother_illness = None
     else:
-        r = S(F_356, v)
+        r = S(F_348, v)
         if r.__class__ is Bad:
             P.append(((p, 'mother_illness'), r))
             o.mother_illness = None
@@ -7498,7 +5584,7 @@ def h_bill__needs_special_ward(o, d, k, v, p, P):
     elif v is None:
         o.needs_special_ward = None
     else:
-        r = S(F_357, v)
+        r = S(F_349, v)
         if r.__class__ is Bad:
             P.append(((p, 'needs_special_ward'), r))
             o.needs_special_ward = None
@@ -7508,12 +5594,12 @@ def h_bill__needs_special_ward(o, d, k, v, p, P):
                 d['needs_special_ward'] = r[1]
 
 def h_bill__psychiatric_status(o, d, k, v, p, P):
-    if v.__class__ is str and v in E_359:
+    if v.__class__ is str and v in E_351:
         o.psychiatric_status = v
     elif v is None:
         o.psychiatric_status = None
     else:
-        r = S(F_358, v)
+        r = S(F_350, v)
         if r.__class__ is Bad:
             P.append(((p, 'psychiatric_status'), r))
             o.psychiatric_status = None
@@ -7528,7 +5614,7 @@ def h_bill__full_time_faculty(o, d, k, v, p, P):
     elif v is None:
         o.full_time_faculty = None
     else:
-        r = S(F_360, v)
+        r = S(F_352, v)
         if r.__class__ is Bad:
             P.append(((p, 'full_time_faculty'), r))
             o.full_time_faculty = None
@@ -7539,96 +5625,11 @@ def h_bill__full_time_faculty(o, d, k, v, p, P):
 
 def h_bill__approval(o, d, k, v, p, P):
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'approval')
-        o1 = NEW(C_182)
-        g1 = d1.get
-        v1 = g1('by')
-        if v1.__class__ is str and 'ي' not in v1 and 'ك' not in v1:
-            o1.by = v1
-        elif v1 is None:
-            if 'by' not in d1:
-                o1.by = A
-            else:
-                o1.by = None
-        else:
-            r1 = S(F_184, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'by'), r1))
-                o1.by = None
-            else:
-                o1.by = r1[0]
-                if r1[1] is not v1:
-                    d1['by'] = r1[1]
-        v1 = g1('on')
-        if v1.__class__ is str and (x1 := DATES.get(v1)) is not None:
-            o1.on = x1
-        elif v1 is None:
-            if 'on' not in d1:
-                o1.on = A
-            else:
-                o1.on = None
-        else:
-            r1 = S(F_185, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'on'), r1))
-                o1.on = None
-            else:
-                o1.on = r1[0]
-                if r1[1] is not v1:
-                    d1['on'] = r1[1]
-        v1 = g1('kind')
-        if v1.__class__ is str and v1 in E_187:
-            o1.kind = v1
-        elif v1 is None:
-            if 'kind' not in d1:
-                o1.kind = A
-            else:
-                o1.kind = None
-        else:
-            r1 = S(F_186, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'kind'), r1))
-                o1.kind = None
-            else:
-                o1.kind = r1[0]
-                if r1[1] is not v1:
-                    d1['kind'] = r1[1]
-        v1 = g1('ref')
-        if v1.__class__ is str and v1.isascii():
-            o1.ref = v1
-        elif v1 is None:
-            if 'ref' not in d1:
-                o1.ref = A
-            else:
-                o1.ref = None
-        else:
-            r1 = S(F_188, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'ref'), r1))
-                o1.ref = None
-            else:
-                o1.ref = r1[0]
-                if r1[1] is not v1:
-                    d1['ref'] = r1[1]
-        if not d1.keys() <= K_183:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_183:
-                    continue
-                h1 = RARE_approval.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.approval = o1
+        o.approval = b_approval(v, (p, 'approval'), P)
     elif v is None:
         o.approval = None
     else:
-        r = S(F_361, v)
+        r = S(F_353, v)
         if r.__class__ is Bad:
             P.append(((p, 'approval'), r))
             o.approval = None
@@ -7639,96 +5640,11 @@ def h_bill__approval(o, d, k, v, p, P):
 
 def h_bill__declared(o, d, k, v, p, P):
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'declared')
-        o1 = NEW(C_42)
-        g1 = d1.get
-        v1 = g1('count')
-        if v1.__class__ is int and v1 >= 0:
-            o1.count = v1
-        elif v1 is None:
-            if 'count' not in d1:
-                o1.count = A
-            else:
-                o1.count = None
-        else:
-            r1 = S(F_44, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'count'), r1))
-                o1.count = None
-            else:
-                o1.count = r1[0]
-                if r1[1] is not v1:
-                    d1['count'] = r1[1]
-        v1 = g1('total')
-        if v1.__class__ is int and v1 >= 0:
-            o1.total = v1
-        elif v1 is None:
-            if 'total' not in d1:
-                o1.total = A
-            else:
-                o1.total = None
-        else:
-            r1 = S(F_45, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'total'), r1))
-                o1.total = None
-            else:
-                o1.total = r1[0]
-                if r1[1] is not v1:
-                    d1['total'] = r1[1]
-        v1 = g1('insured_share')
-        if v1.__class__ is int and v1 >= 0:
-            o1.insured_share = v1
-        elif v1 is None:
-            if 'insured_share' not in d1:
-                o1.insured_share = A
-            else:
-                o1.insured_share = None
-        else:
-            r1 = S(F_46, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'insured_share'), r1))
-                o1.insured_share = None
-            else:
-                o1.insured_share = r1[0]
-                if r1[1] is not v1:
-                    d1['insured_share'] = r1[1]
-        v1 = g1('org_share')
-        if v1.__class__ is int and v1 >= 0:
-            o1.org_share = v1
-        elif v1 is None:
-            if 'org_share' not in d1:
-                o1.org_share = A
-            else:
-                o1.org_share = None
-        else:
-            r1 = S(F_47, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'org_share'), r1))
-                o1.org_share = None
-            else:
-                o1.org_share = r1[0]
-                if r1[1] is not v1:
-                    d1['org_share'] = r1[1]
-        if not d1.keys() <= K_43:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_43:
-                    continue
-                h1 = RARE_declared.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.declared = o1
+        o.declared = b_declared(v, (p, 'declared'), P)
     elif v is None:
         o.declared = None
     else:
-        r = S(F_362, v)
+        r = S(F_354, v)
         if r.__class__ is Bad:
             P.append(((p, 'declared'), r))
             o.declared = None
@@ -7739,186 +5655,11 @@ def h_bill__declared(o, d, k, v, p, P):
 
 def h_bill__paper(o, d, k, v, p, P):
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'paper')
-        o1 = NEW(C_162)
-        g1 = d1.get
-        v1 = g1('signature')
-        if v1.__class__ is str and v1 in E_165:
-            o1.signature = v1
-        elif v1 is None:
-            if 'signature' not in d1:
-                o1.signature = A
-            else:
-                o1.signature = None
-        else:
-            r1 = S(F_164, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'signature'), r1))
-                o1.signature = None
-            else:
-                o1.signature = r1[0]
-                if r1[1] is not v1:
-                    d1['signature'] = r1[1]
-        v1 = g1('council_stamp')
-        if v1 is True or v1 is False:
-            o1.council_stamp = v1
-        elif v1 is None:
-            if 'council_stamp' not in d1:
-                o1.council_stamp = A
-            else:
-                o1.council_stamp = None
-        else:
-            r1 = S(F_166, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'council_stamp'), r1))
-                o1.council_stamp = None
-            else:
-                o1.council_stamp = r1[0]
-                if r1[1] is not v1:
-                    d1['council_stamp'] = r1[1]
-        v1 = g1('erasure')
-        if v1.__class__ is str and v1 in E_168:
-            o1.erasure = v1
-        elif v1 is None:
-            if 'erasure' not in d1:
-                o1.erasure = A
-            else:
-                o1.erasure = None
-        else:
-            r1 = S(F_167, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'erasure'), r1))
-                o1.erasure = None
-            else:
-                o1.erasure = r1[0]
-                if r1[1] is not v1:
-                    d1['erasure'] = r1[1]
-        v1 = g1('handwritings')
-        if v1.__class__ is int and v1 >= 0:
-            o1.handwritings = v1
-        elif v1 is None:
-            if 'handwritings' not in d1:
-                o1.handwritings = A
-            else:
-                o1.handwritings = None
-        else:
-            r1 = S(F_169, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'handwritings'), r1))
-                o1.handwritings = None
-            else:
-                o1.handwritings = r1[0]
-                if r1[1] is not v1:
-                    d1['handwritings'] = r1[1]
-        v1 = g1('provider_stamp')
-        if v1 is True or v1 is False:
-            o1.provider_stamp = v1
-        elif v1 is None:
-            if 'provider_stamp' not in d1:
-                o1.provider_stamp = A
-            else:
-                o1.provider_stamp = None
-        else:
-            r1 = S(F_170, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'provider_stamp'), r1))
-                o1.provider_stamp = None
-            else:
-                o1.provider_stamp = r1[0]
-                if r1[1] is not v1:
-                    d1['provider_stamp'] = r1[1]
-        v1 = g1('director_signed')
-        if v1 is True or v1 is False:
-            o1.director_signed = v1
-        elif v1 is None:
-            if 'director_signed' not in d1:
-                o1.director_signed = A
-            else:
-                o1.director_signed = None
-        else:
-            r1 = S(F_171, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'director_signed'), r1))
-                o1.director_signed = None
-            else:
-                o1.director_signed = r1[0]
-                if r1[1] is not v1:
-                    d1['director_signed'] = r1[1]
-        v1 = g1('center_stamp')
-        if v1 is True or v1 is False:
-            o1.center_stamp = v1
-        elif v1 is None:
-            if 'center_stamp' not in d1:
-                o1.center_stamp = A
-            else:
-                o1.center_stamp = None
-        else:
-            r1 = S(F_172, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'center_stamp'), r1))
-                o1.center_stamp = None
-            else:
-                o1.center_stamp = r1[0]
-                if r1[1] is not v1:
-                    d1['center_stamp'] = r1[1]
-        v1 = g1('emergency_stamp')
-        if v1 is True or v1 is False:
-            o1.emergency_stamp = v1
-        elif v1 is None:
-            if 'emergency_stamp' not in d1:
-                o1.emergency_stamp = A
-            else:
-                o1.emergency_stamp = None
-        else:
-            r1 = S(F_173, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'emergency_stamp'), r1))
-                o1.emergency_stamp = None
-            else:
-                o1.emergency_stamp = r1[0]
-                if r1[1] is not v1:
-                    d1['emergency_stamp'] = r1[1]
-        v1 = g1('admission_stamp')
-        if v1 is True or v1 is False:
-            o1.admission_stamp = v1
-        elif v1 is None:
-            if 'admission_stamp' not in d1:
-                o1.admission_stamp = A
-            else:
-                o1.admission_stamp = None
-        else:
-            r1 = S(F_174, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'admission_stamp'), r1))
-                o1.admission_stamp = None
-            else:
-                o1.admission_stamp = r1[0]
-                if r1[1] is not v1:
-                    d1['admission_stamp'] = r1[1]
-        o1.provider_stamp_code = A
-        o1.physio_diagnosis = A
-        o1.card_copy_photo = A
-        o1.assistant_signed_operation_note = A
-        o1.assistant_signed_or_sheet = A
-        if not d1.keys() <= K_163:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_163:
-                    continue
-                h1 = RARE_paper.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.paper = o1
+        o.paper = b_paper(v, (p, 'paper'), P)
     elif v is None:
         o.paper = None
     else:
-        r = S(F_363, v)
+        r = S(F_355, v)
         if r.__class__ is Bad:
             P.append(((p, 'paper'), r))
             o.paper = None
@@ -7930,11 +5671,11 @@ def h_bill__paper(o, d, k, v, p, P):
 def h_bill__pain_management(o, d, k, v, p, P):
     if v.__class__ is list:
         pk = (p, 'pain_management')
-        o.pain_management = [b_pain_management(e, (pk, i), P) if e.__class__ is dict else BADEL(F_364, e, pk, i, P) for i, e in enumerate(v)]
+        o.pain_management = [b_pain_management(e, (pk, i), P) if e.__class__ is dict else BADEL(F_356, e, pk, i, P) for i, e in enumerate(v)]
     elif v is None:
         o.pain_management = None
     else:
-        r = S(F_364, v)
+        r = S(F_356, v)
         if r.__class__ is Bad:
             P.append(((p, 'pain_management'), r))
             o.pain_management = None
@@ -7944,7 +5685,7 @@ def h_bill__pain_management(o, d, k, v, p, P):
                 d['pain_management'] = r[1]
 
 def b_bill(d, p, P):
-    o = NEW(C_365)
+    o = NEW(C_357)
     g = d.get
     v = g('seq')
     if v.__class__ is int and v >= 0:
@@ -7954,7 +5695,7 @@ def b_bill(d, p, P):
             P.append(((p, 'seq'), MISSING))
             o.seq = A
         else:
-            r = S(F_367, v)
+            r = S(F_359, v)
             if r.__class__ is Bad:
                 P.append(((p, 'seq'), r))
                 o.seq = None
@@ -7963,7 +5704,7 @@ def b_bill(d, p, P):
                 if r[1] is not v:
                     d['seq'] = r[1]
     else:
-        r = S(F_367, v)
+        r = S(F_359, v)
         if r.__class__ is Bad:
             P.append(((p, 'seq'), r))
             o.seq = None
@@ -7973,176 +5714,14 @@ def b_bill(d, p, P):
                 d['seq'] = r[1]
     v = g('insured')
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'insured')
-        o1 = NEW(C_143)
-        g1 = d1.get
-        v1 = g1('national_id')
-        if v1.__class__ is str and (v1 in NIDS or NID_FAST(v1)):
-            o1.national_id = v1
-        elif v1 is None:
-            if 'national_id' not in d1:
-                o1.national_id = A
-            else:
-                o1.national_id = None
-        else:
-            r1 = S(F_145, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'national_id'), r1))
-                o1.national_id = None
-            else:
-                o1.national_id = r1[0]
-                if r1[1] is not v1:
-                    d1['national_id'] = r1[1]
-        v1 = g1('name')
-        if v1.__class__ is str and 'ي' not in v1 and 'ك' not in v1:
-            o1.name = v1
-        elif v1 is None:
-            if 'name' not in d1:
-                o1.name = A
-            else:
-                o1.name = None
-        else:
-            r1 = S(F_146, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'name'), r1))
-                o1.name = None
-            else:
-                o1.name = r1[0]
-                if r1[1] is not v1:
-                    d1['name'] = r1[1]
-        v1 = g1('sex')
-        if v1.__class__ is str and v1 in E_148:
-            o1.sex = v1
-        elif v1 is None:
-            if 'sex' not in d1:
-                o1.sex = A
-            else:
-                o1.sex = None
-        else:
-            r1 = S(F_147, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'sex'), r1))
-                o1.sex = None
-            else:
-                o1.sex = r1[0]
-                if r1[1] is not v1:
-                    d1['sex'] = r1[1]
-        v1 = g1('birth_date')
-        if v1.__class__ is str and (x1 := DATES.get(v1)) is not None:
-            o1.birth_date = x1
-        elif v1 is None:
-            if 'birth_date' not in d1:
-                o1.birth_date = A
-            else:
-                o1.birth_date = None
-        else:
-            r1 = S(F_149, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'birth_date'), r1))
-                o1.birth_date = None
-            else:
-                o1.birth_date = r1[0]
-                if r1[1] is not v1:
-                    d1['birth_date'] = r1[1]
-        v1 = g1('insurance_no')
-        if v1.__class__ is str and v1.isascii():
-            o1.insurance_no = v1
-        elif v1 is None:
-            if 'insurance_no' not in d1:
-                o1.insurance_no = A
-            else:
-                o1.insurance_no = None
-        else:
-            r1 = S(F_150, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'insurance_no'), r1))
-                o1.insurance_no = None
-            else:
-                o1.insurance_no = r1[0]
-                if r1[1] is not v1:
-                    d1['insurance_no'] = r1[1]
-        v1 = g1('fund')
-        if v1.__class__ is str and v1 in E_152:
-            o1.fund = v1
-        elif v1 is None:
-            if 'fund' not in d1:
-                o1.fund = A
-            else:
-                o1.fund = None
-        else:
-            r1 = S(F_151, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'fund'), r1))
-                o1.fund = None
-            else:
-                o1.fund = r1[0]
-                if r1[1] is not v1:
-                    d1['fund'] = r1[1]
-        v1 = g1('referral_required')
-        if v1 is True or v1 is False:
-            o1.referral_required = v1
-        elif v1 is None:
-            if 'referral_required' not in d1:
-                o1.referral_required = A
-            else:
-                o1.referral_required = None
-        else:
-            r1 = S(F_153, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'referral_required'), r1))
-                o1.referral_required = None
-            else:
-                o1.referral_required = r1[0]
-                if r1[1] is not v1:
-                    d1['referral_required'] = r1[1]
-        v1 = g1('special_patient')
-        if v1 is True or v1 is False:
-            o1.special_patient = v1
-        elif v1 is None:
-            if 'special_patient' not in d1:
-                o1.special_patient = A
-            else:
-                o1.special_patient = None
-        else:
-            r1 = S(F_154, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'special_patient'), r1))
-                o1.special_patient = None
-            else:
-                o1.special_patient = r1[0]
-                if r1[1] is not v1:
-                    d1['special_patient'] = r1[1]
-        o1.insurer = A
-        o1.registered_conditions = A
-        o1.conditions = A
-        o1.menopausal = A
-        o1.menopause_age = A
-        o1.bmi = A
-        o1.osteoporosis_treatment_start = A
-        o1.transplant_on = A
-        o1.on_mother_booklet = A
-        if not d1.keys() <= K_144:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_144:
-                    continue
-                h1 = RARE_insured.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.insured = o1
+        o.insured = b_insured(v, (p, 'insured'), P)
     elif v is None:
         if 'insured' not in d:
             o.insured = A
         else:
             o.insured = None
     else:
-        r = S(F_368, v)
+        r = S(F_360, v)
         if r.__class__ is Bad:
             P.append(((p, 'insured'), r))
             o.insured = None
@@ -8152,100 +5731,14 @@ def b_bill(d, p, P):
                 d['insured'] = r[1]
     v = g('admission_order')
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'admission_order')
-        o1 = NEW(C_370)
-        g1 = d1.get
-        v1 = g1('prescriber')
-        if v1.__class__ is dict:
-            o1.prescriber = b_prescriber(v1, (p1, 'prescriber'), P)
-        elif v1 is None:
-            if 'prescriber' not in d1:
-                o1.prescriber = A
-            else:
-                o1.prescriber = None
-        else:
-            r1 = S(F_372, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'prescriber'), r1))
-                o1.prescriber = None
-            else:
-                o1.prescriber = r1[0]
-                if r1[1] is not v1:
-                    d1['prescriber'] = r1[1]
-        v1 = g1('diagnosis')
-        if v1.__class__ is str and 'ي' not in v1 and 'ك' not in v1:
-            o1.diagnosis = v1
-        elif v1 is None:
-            if 'diagnosis' not in d1:
-                o1.diagnosis = A
-            else:
-                o1.diagnosis = None
-        else:
-            r1 = S(F_373, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'diagnosis'), r1))
-                o1.diagnosis = None
-            else:
-                o1.diagnosis = r1[0]
-                if r1[1] is not v1:
-                    d1['diagnosis'] = r1[1]
-        v1 = g1('on')
-        if v1.__class__ is str and (x1 := DATES.get(v1)) is not None:
-            o1.on = x1
-        elif v1 is None:
-            if 'on' not in d1:
-                o1.on = A
-            else:
-                o1.on = None
-        else:
-            r1 = S(F_374, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'on'), r1))
-                o1.on = None
-            else:
-                o1.on = r1[0]
-                if r1[1] is not v1:
-                    d1['on'] = r1[1]
-        v1 = g1('sheet')
-        if v1.__class__ is str and v1 in E_376:
-            o1.sheet = v1
-        elif v1 is None:
-            if 'sheet' not in d1:
-                o1.sheet = A
-            else:
-                o1.sheet = None
-        else:
-            r1 = S(F_375, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'sheet'), r1))
-                o1.sheet = None
-            else:
-                o1.sheet = r1[0]
-                if r1[1] is not v1:
-                    d1['sheet'] = r1[1]
-        o1.purpose = A
-        if not d1.keys() <= K_371:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_371:
-                    continue
-                h1 = RARE_admission_order.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.admission_order = o1
+        o.admission_order = b_admission_order(v, (p, 'admission_order'), P)
     elif v is None:
         if 'admission_order' not in d:
             o.admission_order = A
         else:
             o.admission_order = None
     else:
-        r = S(F_369, v)
+        r = S(F_361, v)
         if r.__class__ is Bad:
             P.append(((p, 'admission_order'), r))
             o.admission_order = None
@@ -8262,7 +5755,7 @@ def b_bill(d, p, P):
         else:
             o.admitted_at = None
     else:
-        r = S(F_377, v)
+        r = S(F_362, v)
         if r.__class__ is Bad:
             P.append(((p, 'admitted_at'), r))
             o.admitted_at = None
@@ -8279,7 +5772,7 @@ def b_bill(d, p, P):
         else:
             o.discharged_at = None
     else:
-        r = S(F_378, v)
+        r = S(F_363, v)
         if r.__class__ is Bad:
             P.append(((p, 'discharged_at'), r))
             o.discharged_at = None
@@ -8288,7 +5781,7 @@ def b_bill(d, p, P):
             if r[1] is not v:
                 d['discharged_at'] = r[1]
     v = g('discharge')
-    if v.__class__ is str and v in E_380:
+    if v.__class__ is str and v in E_365:
         o.discharge = v
     elif v is None:
         if 'discharge' not in d:
@@ -8296,7 +5789,7 @@ def b_bill(d, p, P):
         else:
             o.discharge = None
     else:
-        r = S(F_379, v)
+        r = S(F_364, v)
         if r.__class__ is Bad:
             P.append(((p, 'discharge'), r))
             o.discharge = None
@@ -8313,7 +5806,7 @@ def b_bill(d, p, P):
         else:
             o.leave_days = None
     else:
-        r = S(F_381, v)
+        r = S(F_366, v)
         if r.__class__ is Bad:
             P.append(((p, 'leave_days'), r))
             o.leave_days = None
@@ -8330,7 +5823,7 @@ def b_bill(d, p, P):
         else:
             o.emergency = None
     else:
-        r = S(F_382, v)
+        r = S(F_367, v)
         if r.__class__ is Bad:
             P.append(((p, 'emergency'), r))
             o.emergency = None
@@ -8340,55 +5833,14 @@ def b_bill(d, p, P):
                 d['emergency'] = r[1]
     v = g('global_package')
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'global_package')
-        o1 = NEW(C_384)
-        g1 = d1.get
-        v1 = g1('name')
-        if v1.__class__ is str and v1.isascii():
-            o1.name = v1
-        elif v1 is None:
-            if 'name' not in d1:
-                o1.name = A
-            else:
-                o1.name = None
-        else:
-            r1 = S(F_386, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'name'), r1))
-                o1.name = None
-            else:
-                o1.name = r1[0]
-                if r1[1] is not v1:
-                    d1['name'] = r1[1]
-        o1.name_fa = A
-        o1.code = A
-        o1.grade = A
-        o1.requested = A
-        o1.modifiers = A
-        o1.modifier_requested = A
-        o1.full_time_addition_requested = A
-        if not d1.keys() <= K_385:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_385:
-                    continue
-                h1 = RARE_global_package.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.global_package = o1
+        o.global_package = b_global_package(v, (p, 'global_package'), P)
     elif v is None:
         if 'global_package' not in d:
             o.global_package = A
         else:
             o.global_package = None
     else:
-        r = S(F_383, v)
+        r = S(F_368, v)
         if r.__class__ is Bad:
             P.append(((p, 'global_package'), r))
             o.global_package = None
@@ -8398,67 +5850,14 @@ def b_bill(d, p, P):
                 d['global_package'] = r[1]
     v = g('accident')
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'accident')
-        o1 = NEW(C_388)
-        g1 = d1.get
-        v1 = g1('kind')
-        if v1.__class__ is str and v1 in E_391:
-            o1.kind = v1
-        elif v1 is None:
-            if 'kind' not in d1:
-                o1.kind = A
-            else:
-                o1.kind = None
-        else:
-            r1 = S(F_390, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'kind'), r1))
-                o1.kind = None
-            else:
-                o1.kind = r1[0]
-                if r1[1] is not v1:
-                    d1['kind'] = r1[1]
-        v1 = g1('on')
-        if v1.__class__ is str and (x1 := DATES.get(v1)) is not None:
-            o1.on = x1
-        elif v1 is None:
-            if 'on' not in d1:
-                o1.on = A
-            else:
-                o1.on = None
-        else:
-            r1 = S(F_392, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'on'), r1))
-                o1.on = None
-            else:
-                o1.on = r1[0]
-                if r1[1] is not v1:
-                    d1['on'] = r1[1]
-        o1.first_discharged_on = A
-        o1.employer_liable = A
-        if not d1.keys() <= K_389:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_389:
-                    continue
-                h1 = RARE_accident.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.accident = o1
+        o.accident = b_accident(v, (p, 'accident'), P)
     elif v is None:
         if 'accident' not in d:
             o.accident = A
         else:
             o.accident = None
     else:
-        r = S(F_387, v)
+        r = S(F_369, v)
         if r.__class__ is Bad:
             P.append(((p, 'accident'), r))
             o.accident = None
@@ -8469,14 +5868,14 @@ def b_bill(d, p, P):
     v = g('stays')
     if v.__class__ is list:
         pk = (p, 'stays')
-        o.stays = [b_stay(e, (pk, i), P) if e.__class__ is dict else BADEL(F_393, e, pk, i, P) for i, e in enumerate(v)]
+        o.stays = [b_stay(e, (pk, i), P) if e.__class__ is dict else BADEL(F_370, e, pk, i, P) for i, e in enumerate(v)]
     elif v is None:
         if 'stays' not in d:
             o.stays = A
         else:
             o.stays = None
     else:
-        r = S(F_393, v)
+        r = S(F_370, v)
         if r.__class__ is Bad:
             P.append(((p, 'stays'), r))
             o.stays = None
@@ -8487,14 +5886,14 @@ def b_bill(d, p, P):
     v = g('visits')
     if v.__class__ is list:
         pk = (p, 'visits')
-        o.visits = [b_visit(e, (pk, i), P) if e.__class__ is dict else BADEL(F_394, e, pk, i, P) for i, e in enumerate(v)]
+        o.visits = [b_visit(e, (pk, i), P) if e.__class__ is dict else BADEL(F_371, e, pk, i, P) for i, e in enumerate(v)]
     elif v is None:
         if 'visits' not in d:
             o.visits = A
         else:
             o.visits = None
     else:
-        r = S(F_394, v)
+        r = S(F_371, v)
         if r.__class__ is Bad:
             P.append(((p, 'visits'), r))
             o.visits = None
@@ -8505,14 +5904,14 @@ def b_bill(d, p, P):
     v = g('consultations')
     if v.__class__ is list:
         pk = (p, 'consultations')
-        o.consultations = [b_consultation(e, (pk, i), P) if e.__class__ is dict else BADEL(F_395, e, pk, i, P) for i, e in enumerate(v)]
+        o.consultations = [b_consultation(e, (pk, i), P) if e.__class__ is dict else BADEL(F_372, e, pk, i, P) for i, e in enumerate(v)]
     elif v is None:
         if 'consultations' not in d:
             o.consultations = A
         else:
             o.consultations = None
     else:
-        r = S(F_395, v)
+        r = S(F_372, v)
         if r.__class__ is Bad:
             P.append(((p, 'consultations'), r))
             o.consultations = None
@@ -8523,14 +5922,14 @@ def b_bill(d, p, P):
     v = g('procedures')
     if v.__class__ is list:
         pk = (p, 'procedures')
-        o.procedures = [b_procedure(e, (pk, i), P) if e.__class__ is dict else BADEL(F_396, e, pk, i, P) for i, e in enumerate(v)]
+        o.procedures = [b_procedure(e, (pk, i), P) if e.__class__ is dict else BADEL(F_373, e, pk, i, P) for i, e in enumerate(v)]
     elif v is None:
         if 'procedures' not in d:
             o.procedures = A
         else:
             o.procedures = None
     else:
-        r = S(F_396, v)
+        r = S(F_373, v)
         if r.__class__ is Bad:
             P.append(((p, 'procedures'), r))
             o.procedures = None
@@ -8541,14 +5940,14 @@ def b_bill(d, p, P):
     v = g('anesthesia')
     if v.__class__ is list:
         pk = (p, 'anesthesia')
-        o.anesthesia = [b_anesthesia(e, (pk, i), P) if e.__class__ is dict else BADEL(F_397, e, pk, i, P) for i, e in enumerate(v)]
+        o.anesthesia = [b_anesthesia(e, (pk, i), P) if e.__class__ is dict else BADEL(F_374, e, pk, i, P) for i, e in enumerate(v)]
     elif v is None:
         if 'anesthesia' not in d:
             o.anesthesia = A
         else:
             o.anesthesia = None
     else:
-        r = S(F_397, v)
+        r = S(F_374, v)
         if r.__class__ is Bad:
             P.append(((p, 'anesthesia'), r))
             o.anesthesia = None
@@ -8558,269 +5957,14 @@ def b_bill(d, p, P):
                 d['anesthesia'] = r[1]
     v = g('headings')
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'headings')
-        o1 = NEW(C_399)
-        g1 = d1.get
-        v1 = g1('hoteling')
-        if v1.__class__ is dict:
-            o1.hoteling = b_heading(v1, (p1, 'hoteling'), P)
-        elif v1 is None:
-            if 'hoteling' not in d1:
-                o1.hoteling = A
-            else:
-                o1.hoteling = None
-        else:
-            r1 = S(F_401, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'hoteling'), r1))
-                o1.hoteling = None
-            else:
-                o1.hoteling = r1[0]
-                if r1[1] is not v1:
-                    d1['hoteling'] = r1[1]
-        v1 = g1('nursing')
-        if v1.__class__ is dict:
-            o1.nursing = b_heading(v1, (p1, 'nursing'), P)
-        elif v1 is None:
-            if 'nursing' not in d1:
-                o1.nursing = A
-            else:
-                o1.nursing = None
-        else:
-            r1 = S(F_402, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'nursing'), r1))
-                o1.nursing = None
-            else:
-                o1.nursing = r1[0]
-                if r1[1] is not v1:
-                    d1['nursing'] = r1[1]
-        v1 = g1('visits')
-        if v1.__class__ is dict:
-            o1.visits = b_heading(v1, (p1, 'visits'), P)
-        elif v1 is None:
-            if 'visits' not in d1:
-                o1.visits = A
-            else:
-                o1.visits = None
-        else:
-            r1 = S(F_403, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'visits'), r1))
-                o1.visits = None
-            else:
-                o1.visits = r1[0]
-                if r1[1] is not v1:
-                    d1['visits'] = r1[1]
-        v1 = g1('consultations')
-        if v1.__class__ is dict:
-            o1.consultations = b_heading(v1, (p1, 'consultations'), P)
-        elif v1 is None:
-            if 'consultations' not in d1:
-                o1.consultations = A
-            else:
-                o1.consultations = None
-        else:
-            r1 = S(F_404, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'consultations'), r1))
-                o1.consultations = None
-            else:
-                o1.consultations = r1[0]
-                if r1[1] is not v1:
-                    d1['consultations'] = r1[1]
-        v1 = g1('surgeon')
-        if v1.__class__ is dict:
-            o1.surgeon = b_heading(v1, (p1, 'surgeon'), P)
-        elif v1 is None:
-            if 'surgeon' not in d1:
-                o1.surgeon = A
-            else:
-                o1.surgeon = None
-        else:
-            r1 = S(F_405, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'surgeon'), r1))
-                o1.surgeon = None
-            else:
-                o1.surgeon = r1[0]
-                if r1[1] is not v1:
-                    d1['surgeon'] = r1[1]
-        v1 = g1('assistant_surgeon')
-        if v1.__class__ is dict:
-            o1.assistant_surgeon = b_heading(v1, (p1, 'assistant_surgeon'), P)
-        elif v1 is None:
-            if 'assistant_surgeon' not in d1:
-                o1.assistant_surgeon = A
-            else:
-                o1.assistant_surgeon = None
-        else:
-            r1 = S(F_406, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'assistant_surgeon'), r1))
-                o1.assistant_surgeon = None
-            else:
-                o1.assistant_surgeon = r1[0]
-                if r1[1] is not v1:
-                    d1['assistant_surgeon'] = r1[1]
-        v1 = g1('anesthesia')
-        if v1.__class__ is dict:
-            o1.anesthesia = b_heading(v1, (p1, 'anesthesia'), P)
-        elif v1 is None:
-            if 'anesthesia' not in d1:
-                o1.anesthesia = A
-            else:
-                o1.anesthesia = None
-        else:
-            r1 = S(F_407, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'anesthesia'), r1))
-                o1.anesthesia = None
-            else:
-                o1.anesthesia = r1[0]
-                if r1[1] is not v1:
-                    d1['anesthesia'] = r1[1]
-        v1 = g1('operating_room')
-        if v1.__class__ is dict:
-            o1.operating_room = b_heading(v1, (p1, 'operating_room'), P)
-        elif v1 is None:
-            if 'operating_room' not in d1:
-                o1.operating_room = A
-            else:
-                o1.operating_room = None
-        else:
-            r1 = S(F_408, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'operating_room'), r1))
-                o1.operating_room = None
-            else:
-                o1.operating_room = r1[0]
-                if r1[1] is not v1:
-                    d1['operating_room'] = r1[1]
-        v1 = g1('drugs')
-        if v1.__class__ is dict:
-            o1.drugs = b_heading(v1, (p1, 'drugs'), P)
-        elif v1 is None:
-            if 'drugs' not in d1:
-                o1.drugs = A
-            else:
-                o1.drugs = None
-        else:
-            r1 = S(F_409, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'drugs'), r1))
-                o1.drugs = None
-            else:
-                o1.drugs = r1[0]
-                if r1[1] is not v1:
-                    d1['drugs'] = r1[1]
-        v1 = g1('supplies')
-        if v1.__class__ is dict:
-            o1.supplies = b_heading(v1, (p1, 'supplies'), P)
-        elif v1 is None:
-            if 'supplies' not in d1:
-                o1.supplies = A
-            else:
-                o1.supplies = None
-        else:
-            r1 = S(F_410, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'supplies'), r1))
-                o1.supplies = None
-            else:
-                o1.supplies = r1[0]
-                if r1[1] is not v1:
-                    d1['supplies'] = r1[1]
-        v1 = g1('lab')
-        if v1.__class__ is dict:
-            o1.lab = b_heading(v1, (p1, 'lab'), P)
-        elif v1 is None:
-            if 'lab' not in d1:
-                o1.lab = A
-            else:
-                o1.lab = None
-        else:
-            r1 = S(F_411, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'lab'), r1))
-                o1.lab = None
-            else:
-                o1.lab = r1[0]
-                if r1[1] is not v1:
-                    d1['lab'] = r1[1]
-        v1 = g1('imaging')
-        if v1.__class__ is dict:
-            o1.imaging = b_heading(v1, (p1, 'imaging'), P)
-        elif v1 is None:
-            if 'imaging' not in d1:
-                o1.imaging = A
-            else:
-                o1.imaging = None
-        else:
-            r1 = S(F_412, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'imaging'), r1))
-                o1.imaging = None
-            else:
-                o1.imaging = r1[0]
-                if r1[1] is not v1:
-                    d1['imaging'] = r1[1]
-        v1 = g1('physiotherapy')
-        if v1.__class__ is dict:
-            o1.physiotherapy = b_heading(v1, (p1, 'physiotherapy'), P)
-        elif v1 is None:
-            if 'physiotherapy' not in d1:
-                o1.physiotherapy = A
-            else:
-                o1.physiotherapy = None
-        else:
-            r1 = S(F_413, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'physiotherapy'), r1))
-                o1.physiotherapy = None
-            else:
-                o1.physiotherapy = r1[0]
-                if r1[1] is not v1:
-                    d1['physiotherapy'] = r1[1]
-        v1 = g1('other')
-        if v1.__class__ is dict:
-            o1.other = b_heading(v1, (p1, 'other'), P)
-        elif v1 is None:
-            if 'other' not in d1:
-                o1.other = A
-            else:
-                o1.other = None
-        else:
-            r1 = S(F_414, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'other'), r1))
-                o1.other = None
-            else:
-                o1.other = r1[0]
-                if r1[1] is not v1:
-                    d1['other'] = r1[1]
-        if not d1.keys() <= K_400:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_400:
-                    continue
-                h1 = RARE_headings.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.headings = o1
+        o.headings = b_headings(v, (p, 'headings'), P)
     elif v is None:
         if 'headings' not in d:
             o.headings = A
         else:
             o.headings = None
     else:
-        r = S(F_398, v)
+        r = S(F_375, v)
         if r.__class__ is Bad:
             P.append(((p, 'headings'), r))
             o.headings = None
@@ -8831,8 +5975,8 @@ def b_bill(d, p, P):
     v = g('attachments')
     if v.__class__ is list:
         for i, e in enumerate(v):
-            if not (e.__class__ is str and e in E_416):
-                r = SE(F_415, e)
+            if not (e.__class__ is str and e in E_377):
+                r = SE(F_376, e)
                 if r.__class__ is Bad:
                     P.append((((p, 'attachments'), i), r))
                 elif r[1] is not e:
@@ -8844,7 +5988,7 @@ def b_bill(d, p, P):
         else:
             o.attachments = None
     else:
-        r = S(F_415, v)
+        r = S(F_376, v)
         if r.__class__ is Bad:
             P.append(((p, 'attachments'), r))
             o.attachments = None
@@ -8867,10 +6011,10 @@ def b_bill(d, p, P):
     o.declared = A
     o.paper = A
     o.pain_management = A
-    if not d.keys() <= K_366:
+    if not d.keys() <= K_358:
         ex = {}
         for k, v in d.items():
-            if k in K_366:
+            if k in K_358:
                 continue
             h = RARE_bill.get(k)
             if h is None:
@@ -8889,7 +6033,7 @@ def h_admission_order__purpose(o, d, k, v, p, P):
     elif v is None:
         o.purpose = None
     else:
-        r = S(F_417, v)
+        r = S(F_378, v)
         if r.__class__ is Bad:
             P.append(((p, 'purpose'), r))
             o.purpose = None
@@ -8899,145 +6043,18 @@ def h_admission_order__purpose(o, d, k, v, p, P):
                 d['purpose'] = r[1]
 
 def b_admission_order(d, p, P):
-    o = NEW(C_370)
+    o = NEW(C_379)
     g = d.get
     v = g('prescriber')
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'prescriber')
-        o1 = NEW(C_126)
-        g1 = d1.get
-        v1 = g1('council_no')
-        if v1.__class__ is str and v1.isascii():
-            o1.council_no = v1
-        elif v1 is None:
-            if 'council_no' not in d1:
-                o1.council_no = A
-            else:
-                o1.council_no = None
-        else:
-            r1 = S(F_128, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'council_no'), r1))
-                o1.council_no = None
-            else:
-                o1.council_no = r1[0]
-                if r1[1] is not v1:
-                    d1['council_no'] = r1[1]
-        v1 = g1('name')
-        if v1.__class__ is str and 'ي' not in v1 and 'ك' not in v1:
-            o1.name = v1
-        elif v1 is None:
-            if 'name' not in d1:
-                o1.name = A
-            else:
-                o1.name = None
-        else:
-            r1 = S(F_129, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'name'), r1))
-                o1.name = None
-            else:
-                o1.name = r1[0]
-                if r1[1] is not v1:
-                    d1['name'] = r1[1]
-        v1 = g1('specialty')
-        if v1.__class__ is str and v1.isascii():
-            o1.specialty = v1
-        elif v1 is None:
-            if 'specialty' not in d1:
-                o1.specialty = A
-            else:
-                o1.specialty = None
-        else:
-            r1 = S(F_130, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'specialty'), r1))
-                o1.specialty = None
-            else:
-                o1.specialty = r1[0]
-                if r1[1] is not v1:
-                    d1['specialty'] = r1[1]
-        v1 = g1('role')
-        if v1.__class__ is str and v1 in E_132:
-            o1.role = v1
-        elif v1 is None:
-            if 'role' not in d1:
-                o1.role = A
-            else:
-                o1.role = None
-        else:
-            r1 = S(F_131, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'role'), r1))
-                o1.role = None
-            else:
-                o1.role = r1[0]
-                if r1[1] is not v1:
-                    d1['role'] = r1[1]
-        v1 = g1('resident_year')
-        if v1.__class__ is int and v1 >= 0:
-            o1.resident_year = v1
-        elif v1 is None:
-            if 'resident_year' not in d1:
-                o1.resident_year = A
-            else:
-                o1.resident_year = None
-        else:
-            r1 = S(F_133, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'resident_year'), r1))
-                o1.resident_year = None
-            else:
-                o1.resident_year = r1[0]
-                if r1[1] is not v1:
-                    d1['resident_year'] = r1[1]
-        v1 = g1('full_time_faculty')
-        if v1 is True or v1 is False:
-            o1.full_time_faculty = v1
-        elif v1 is None:
-            if 'full_time_faculty' not in d1:
-                o1.full_time_faculty = A
-            else:
-                o1.full_time_faculty = None
-        else:
-            r1 = S(F_134, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'full_time_faculty'), r1))
-                o1.full_time_faculty = None
-            else:
-                o1.full_time_faculty = r1[0]
-                if r1[1] is not v1:
-                    d1['full_time_faculty'] = r1[1]
-        o1.national_id = A
-        o1.fellowship = A
-        o1.certifications = A
-        o1.degree = A
-        o1.sector = A
-        o1.center_code = A
-        o1.emergency_duty = A
-        o1.present = A
-        if not d1.keys() <= K_127:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_127:
-                    continue
-                h1 = RARE_prescriber.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.prescriber = o1
+        o.prescriber = b_prescriber(v, (p, 'prescriber'), P)
     elif v is None:
         if 'prescriber' not in d:
             o.prescriber = A
         else:
             o.prescriber = None
     else:
-        r = S(F_372, v)
+        r = S(F_381, v)
         if r.__class__ is Bad:
             P.append(((p, 'prescriber'), r))
             o.prescriber = None
@@ -9054,7 +6071,7 @@ def b_admission_order(d, p, P):
         else:
             o.diagnosis = None
     else:
-        r = S(F_373, v)
+        r = S(F_382, v)
         if r.__class__ is Bad:
             P.append(((p, 'diagnosis'), r))
             o.diagnosis = None
@@ -9071,7 +6088,7 @@ def b_admission_order(d, p, P):
         else:
             o.on = None
     else:
-        r = S(F_374, v)
+        r = S(F_383, v)
         if r.__class__ is Bad:
             P.append(((p, 'on'), r))
             o.on = None
@@ -9080,7 +6097,7 @@ def b_admission_order(d, p, P):
             if r[1] is not v:
                 d['on'] = r[1]
     v = g('sheet')
-    if v.__class__ is str and v in E_376:
+    if v.__class__ is str and v in E_385:
         o.sheet = v
     elif v is None:
         if 'sheet' not in d:
@@ -9088,7 +6105,7 @@ def b_admission_order(d, p, P):
         else:
             o.sheet = None
     else:
-        r = S(F_375, v)
+        r = S(F_384, v)
         if r.__class__ is Bad:
             P.append(((p, 'sheet'), r))
             o.sheet = None
@@ -9097,10 +6114,10 @@ def b_admission_order(d, p, P):
             if r[1] is not v:
                 d['sheet'] = r[1]
     o.purpose = A
-    if not d.keys() <= K_371:
+    if not d.keys() <= K_380:
         ex = {}
         for k, v in d.items():
-            if k in K_371:
+            if k in K_380:
                 continue
             h = RARE_admission_order.get(k)
             if h is None:
@@ -9114,12 +6131,12 @@ def b_admission_order(d, p, P):
 
 
 def h_stay__patient(o, d, k, v, p, P):
-    if v.__class__ is str and v in E_419:
+    if v.__class__ is str and v in E_387:
         o.patient = v
     elif v is None:
         o.patient = None
     else:
-        r = S(F_418, v)
+        r = S(F_386, v)
         if r.__class__ is Bad:
             P.append(((p, 'patient'), r))
             o.patient = None
@@ -9134,7 +6151,7 @@ def h_stay__vip(o, d, k, v, p, P):
     elif v is None:
         o.vip = None
     else:
-        r = S(F_420, v)
+        r = S(F_388, v)
         if r.__class__ is Bad:
             P.append(((p, 'vip'), r))
             o.vip = None
@@ -9149,7 +6166,7 @@ def h_stay__monitoring(o, d, k, v, p, P):
     elif v is None:
         o.monitoring = None
     else:
-        r = S(F_421, v)
+        r = S(F_389, v)
         if r.__class__ is Bad:
             P.append(((p, 'monitoring'), r))
             o.monitoring = None
@@ -9164,7 +6181,7 @@ def h_stay__isolation_indication(o, d, k, v, p, P):
     elif v is None:
         o.isolation_indication = None
     else:
-        r = S(F_422, v)
+        r = S(F_390, v)
         if r.__class__ is Bad:
             P.append(((p, 'isolation_indication'), r))
             o.isolation_indication = None
@@ -9179,7 +6196,7 @@ def h_stay__physician_request(o, d, k, v, p, P):
     elif v is None:
         o.physician_request = None
     else:
-        r = S(F_423, v)
+        r = S(F_391, v)
         if r.__class__ is Bad:
             P.append(((p, 'physician_request'), r))
             o.physician_request = None
@@ -9189,10 +6206,10 @@ def h_stay__physician_request(o, d, k, v, p, P):
                 d['physician_request'] = r[1]
 
 def b_stay(d, p, P):
-    o = NEW(C_424)
+    o = NEW(C_392)
     g = d.get
     v = g('ward')
-    if v.__class__ is str and v in E_427:
+    if v.__class__ is str and v in E_395:
         o.ward = v
     elif v is None:
         if 'ward' not in d:
@@ -9200,7 +6217,7 @@ def b_stay(d, p, P):
         else:
             o.ward = None
     else:
-        r = S(F_426, v)
+        r = S(F_394, v)
         if r.__class__ is Bad:
             P.append(((p, 'ward'), r))
             o.ward = None
@@ -9217,7 +6234,7 @@ def b_stay(d, p, P):
         else:
             o.beds = None
     else:
-        r = S(F_428, v)
+        r = S(F_396, v)
         if r.__class__ is Bad:
             P.append(((p, 'beds'), r))
             o.beds = None
@@ -9234,7 +6251,7 @@ def b_stay(d, p, P):
         else:
             o.from_ = None
     else:
-        r = S(F_429, v)
+        r = S(F_397, v)
         if r.__class__ is Bad:
             P.append(((p, 'from'), r))
             o.from_ = None
@@ -9251,7 +6268,7 @@ def b_stay(d, p, P):
         else:
             o.to = None
     else:
-        r = S(F_430, v)
+        r = S(F_398, v)
         if r.__class__ is Bad:
             P.append(((p, 'to'), r))
             o.to = None
@@ -9264,10 +6281,10 @@ def b_stay(d, p, P):
     o.monitoring = A
     o.isolation_indication = A
     o.physician_request = A
-    if not d.keys() <= K_425:
+    if not d.keys() <= K_393:
         ex = {}
         for k, v in d.items():
-            if k in K_425:
+            if k in K_393:
                 continue
             h = RARE_stay.get(k)
             if h is None:
@@ -9286,7 +6303,7 @@ def h_visit__at(o, d, k, v, p, P):
     elif v is None:
         o.at = None
     else:
-        r = S(F_431, v)
+        r = S(F_399, v)
         if r.__class__ is Bad:
             P.append(((p, 'at'), r))
             o.at = None
@@ -9301,7 +6318,7 @@ def h_visit__triage(o, d, k, v, p, P):
     elif v is None:
         o.triage = None
     else:
-        r = S(F_432, v)
+        r = S(F_400, v)
         if r.__class__ is Bad:
             P.append(((p, 'triage'), r))
             o.triage = None
@@ -9316,7 +6333,7 @@ def h_visit__documented(o, d, k, v, p, P):
     elif v is None:
         o.documented = None
     else:
-        r = S(F_433, v)
+        r = S(F_401, v)
         if r.__class__ is Bad:
             P.append(((p, 'documented'), r))
             o.documented = None
@@ -9326,7 +6343,7 @@ def h_visit__documented(o, d, k, v, p, P):
                 d['documented'] = r[1]
 
 def b_visit(d, p, P):
-    o = NEW(C_434)
+    o = NEW(C_402)
     g = d.get
     v = g('on')
     if v.__class__ is str and (x := DATES.get(v)) is not None:
@@ -9337,7 +6354,7 @@ def b_visit(d, p, P):
         else:
             o.on = None
     else:
-        r = S(F_436, v)
+        r = S(F_404, v)
         if r.__class__ is Bad:
             P.append(((p, 'on'), r))
             o.on = None
@@ -9347,141 +6364,14 @@ def b_visit(d, p, P):
                 d['on'] = r[1]
     v = g('prescriber')
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'prescriber')
-        o1 = NEW(C_126)
-        g1 = d1.get
-        v1 = g1('council_no')
-        if v1.__class__ is str and v1.isascii():
-            o1.council_no = v1
-        elif v1 is None:
-            if 'council_no' not in d1:
-                o1.council_no = A
-            else:
-                o1.council_no = None
-        else:
-            r1 = S(F_128, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'council_no'), r1))
-                o1.council_no = None
-            else:
-                o1.council_no = r1[0]
-                if r1[1] is not v1:
-                    d1['council_no'] = r1[1]
-        v1 = g1('name')
-        if v1.__class__ is str and 'ي' not in v1 and 'ك' not in v1:
-            o1.name = v1
-        elif v1 is None:
-            if 'name' not in d1:
-                o1.name = A
-            else:
-                o1.name = None
-        else:
-            r1 = S(F_129, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'name'), r1))
-                o1.name = None
-            else:
-                o1.name = r1[0]
-                if r1[1] is not v1:
-                    d1['name'] = r1[1]
-        v1 = g1('specialty')
-        if v1.__class__ is str and v1.isascii():
-            o1.specialty = v1
-        elif v1 is None:
-            if 'specialty' not in d1:
-                o1.specialty = A
-            else:
-                o1.specialty = None
-        else:
-            r1 = S(F_130, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'specialty'), r1))
-                o1.specialty = None
-            else:
-                o1.specialty = r1[0]
-                if r1[1] is not v1:
-                    d1['specialty'] = r1[1]
-        v1 = g1('role')
-        if v1.__class__ is str and v1 in E_132:
-            o1.role = v1
-        elif v1 is None:
-            if 'role' not in d1:
-                o1.role = A
-            else:
-                o1.role = None
-        else:
-            r1 = S(F_131, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'role'), r1))
-                o1.role = None
-            else:
-                o1.role = r1[0]
-                if r1[1] is not v1:
-                    d1['role'] = r1[1]
-        v1 = g1('resident_year')
-        if v1.__class__ is int and v1 >= 0:
-            o1.resident_year = v1
-        elif v1 is None:
-            if 'resident_year' not in d1:
-                o1.resident_year = A
-            else:
-                o1.resident_year = None
-        else:
-            r1 = S(F_133, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'resident_year'), r1))
-                o1.resident_year = None
-            else:
-                o1.resident_year = r1[0]
-                if r1[1] is not v1:
-                    d1['resident_year'] = r1[1]
-        v1 = g1('full_time_faculty')
-        if v1 is True or v1 is False:
-            o1.full_time_faculty = v1
-        elif v1 is None:
-            if 'full_time_faculty' not in d1:
-                o1.full_time_faculty = A
-            else:
-                o1.full_time_faculty = None
-        else:
-            r1 = S(F_134, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'full_time_faculty'), r1))
-                o1.full_time_faculty = None
-            else:
-                o1.full_time_faculty = r1[0]
-                if r1[1] is not v1:
-                    d1['full_time_faculty'] = r1[1]
-        o1.national_id = A
-        o1.fellowship = A
-        o1.certifications = A
-        o1.degree = A
-        o1.sector = A
-        o1.center_code = A
-        o1.emergency_duty = A
-        o1.present = A
-        if not d1.keys() <= K_127:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_127:
-                    continue
-                h1 = RARE_prescriber.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.prescriber = o1
+        o.prescriber = b_prescriber(v, (p, 'prescriber'), P)
     elif v is None:
         if 'prescriber' not in d:
             o.prescriber = A
         else:
             o.prescriber = None
     else:
-        r = S(F_437, v)
+        r = S(F_405, v)
         if r.__class__ is Bad:
             P.append(((p, 'prescriber'), r))
             o.prescriber = None
@@ -9490,7 +6380,7 @@ def b_visit(d, p, P):
             if r[1] is not v:
                 d['prescriber'] = r[1]
     v = g('kind')
-    if v.__class__ is str and v in E_439:
+    if v.__class__ is str and v in E_407:
         o.kind = v
     elif v is None:
         if 'kind' not in d:
@@ -9498,7 +6388,7 @@ def b_visit(d, p, P):
         else:
             o.kind = None
     else:
-        r = S(F_438, v)
+        r = S(F_406, v)
         if r.__class__ is Bad:
             P.append(((p, 'kind'), r))
             o.kind = None
@@ -9509,10 +6399,10 @@ def b_visit(d, p, P):
     o.at = A
     o.triage = A
     o.documented = A
-    if not d.keys() <= K_435:
+    if not d.keys() <= K_403:
         ex = {}
         for k, v in d.items():
-            if k in K_435:
+            if k in K_403:
                 continue
             h = RARE_visit.get(k)
             if h is None:
@@ -9531,7 +6421,7 @@ def h_consultation__code(o, d, k, v, p, P):
     elif v is None:
         o.code = None
     else:
-        r = S(F_440, v)
+        r = S(F_408, v)
         if r.__class__ is Bad:
             P.append(((p, 'code'), r))
             o.code = None
@@ -9546,7 +6436,7 @@ def h_consultation__request_in_file(o, d, k, v, p, P):
     elif v is None:
         o.request_in_file = None
     else:
-        r = S(F_441, v)
+        r = S(F_409, v)
         if r.__class__ is Bad:
             P.append(((p, 'request_in_file'), r))
             o.request_in_file = None
@@ -9561,7 +6451,7 @@ def h_consultation__bedside(o, d, k, v, p, P):
     elif v is None:
         o.bedside = None
     else:
-        r = S(F_442, v)
+        r = S(F_410, v)
         if r.__class__ is Bad:
             P.append(((p, 'bedside'), r))
             o.bedside = None
@@ -9576,7 +6466,7 @@ def h_consultation__works_in_hospital_clinics(o, d, k, v, p, P):
     elif v is None:
         o.works_in_hospital_clinics = None
     else:
-        r = S(F_443, v)
+        r = S(F_411, v)
         if r.__class__ is Bad:
             P.append(((p, 'works_in_hospital_clinics'), r))
             o.works_in_hospital_clinics = None
@@ -9586,7 +6476,7 @@ def h_consultation__works_in_hospital_clinics(o, d, k, v, p, P):
                 d['works_in_hospital_clinics'] = r[1]
 
 def b_consultation(d, p, P):
-    o = NEW(C_444)
+    o = NEW(C_412)
     g = d.get
     v = g('on')
     if v.__class__ is str and (x := DATES.get(v)) is not None:
@@ -9597,7 +6487,7 @@ def b_consultation(d, p, P):
         else:
             o.on = None
     else:
-        r = S(F_446, v)
+        r = S(F_414, v)
         if r.__class__ is Bad:
             P.append(((p, 'on'), r))
             o.on = None
@@ -9607,141 +6497,14 @@ def b_consultation(d, p, P):
                 d['on'] = r[1]
     v = g('prescriber')
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'prescriber')
-        o1 = NEW(C_126)
-        g1 = d1.get
-        v1 = g1('council_no')
-        if v1.__class__ is str and v1.isascii():
-            o1.council_no = v1
-        elif v1 is None:
-            if 'council_no' not in d1:
-                o1.council_no = A
-            else:
-                o1.council_no = None
-        else:
-            r1 = S(F_128, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'council_no'), r1))
-                o1.council_no = None
-            else:
-                o1.council_no = r1[0]
-                if r1[1] is not v1:
-                    d1['council_no'] = r1[1]
-        v1 = g1('name')
-        if v1.__class__ is str and 'ي' not in v1 and 'ك' not in v1:
-            o1.name = v1
-        elif v1 is None:
-            if 'name' not in d1:
-                o1.name = A
-            else:
-                o1.name = None
-        else:
-            r1 = S(F_129, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'name'), r1))
-                o1.name = None
-            else:
-                o1.name = r1[0]
-                if r1[1] is not v1:
-                    d1['name'] = r1[1]
-        v1 = g1('specialty')
-        if v1.__class__ is str and v1.isascii():
-            o1.specialty = v1
-        elif v1 is None:
-            if 'specialty' not in d1:
-                o1.specialty = A
-            else:
-                o1.specialty = None
-        else:
-            r1 = S(F_130, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'specialty'), r1))
-                o1.specialty = None
-            else:
-                o1.specialty = r1[0]
-                if r1[1] is not v1:
-                    d1['specialty'] = r1[1]
-        v1 = g1('role')
-        if v1.__class__ is str and v1 in E_132:
-            o1.role = v1
-        elif v1 is None:
-            if 'role' not in d1:
-                o1.role = A
-            else:
-                o1.role = None
-        else:
-            r1 = S(F_131, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'role'), r1))
-                o1.role = None
-            else:
-                o1.role = r1[0]
-                if r1[1] is not v1:
-                    d1['role'] = r1[1]
-        v1 = g1('resident_year')
-        if v1.__class__ is int and v1 >= 0:
-            o1.resident_year = v1
-        elif v1 is None:
-            if 'resident_year' not in d1:
-                o1.resident_year = A
-            else:
-                o1.resident_year = None
-        else:
-            r1 = S(F_133, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'resident_year'), r1))
-                o1.resident_year = None
-            else:
-                o1.resident_year = r1[0]
-                if r1[1] is not v1:
-                    d1['resident_year'] = r1[1]
-        v1 = g1('full_time_faculty')
-        if v1 is True or v1 is False:
-            o1.full_time_faculty = v1
-        elif v1 is None:
-            if 'full_time_faculty' not in d1:
-                o1.full_time_faculty = A
-            else:
-                o1.full_time_faculty = None
-        else:
-            r1 = S(F_134, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'full_time_faculty'), r1))
-                o1.full_time_faculty = None
-            else:
-                o1.full_time_faculty = r1[0]
-                if r1[1] is not v1:
-                    d1['full_time_faculty'] = r1[1]
-        o1.national_id = A
-        o1.fellowship = A
-        o1.certifications = A
-        o1.degree = A
-        o1.sector = A
-        o1.center_code = A
-        o1.emergency_duty = A
-        o1.present = A
-        if not d1.keys() <= K_127:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_127:
-                    continue
-                h1 = RARE_prescriber.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.prescriber = o1
+        o.prescriber = b_prescriber(v, (p, 'prescriber'), P)
     elif v is None:
         if 'prescriber' not in d:
             o.prescriber = A
         else:
             o.prescriber = None
     else:
-        r = S(F_447, v)
+        r = S(F_415, v)
         if r.__class__ is Bad:
             P.append(((p, 'prescriber'), r))
             o.prescriber = None
@@ -9758,7 +6521,7 @@ def b_consultation(d, p, P):
         else:
             o.requested_by_specialist = None
     else:
-        r = S(F_448, v)
+        r = S(F_416, v)
         if r.__class__ is Bad:
             P.append(((p, 'requested_by_specialist'), r))
             o.requested_by_specialist = None
@@ -9775,7 +6538,7 @@ def b_consultation(d, p, P):
         else:
             o.answered = None
     else:
-        r = S(F_449, v)
+        r = S(F_417, v)
         if r.__class__ is Bad:
             P.append(((p, 'answered'), r))
             o.answered = None
@@ -9792,7 +6555,7 @@ def b_consultation(d, p, P):
         else:
             o.invited = None
     else:
-        r = S(F_450, v)
+        r = S(F_418, v)
         if r.__class__ is Bad:
             P.append(((p, 'invited'), r))
             o.invited = None
@@ -9804,10 +6567,10 @@ def b_consultation(d, p, P):
     o.request_in_file = A
     o.bedside = A
     o.works_in_hospital_clinics = A
-    if not d.keys() <= K_445:
+    if not d.keys() <= K_413:
         ex = {}
         for k, v in d.items():
-            if k in K_445:
+            if k in K_413:
                 continue
             h = RARE_consultation.get(k)
             if h is None:
@@ -9826,7 +6589,7 @@ def h_procedure__description(o, d, k, v, p, P):
     elif v is None:
         o.description = None
     else:
-        r = S(F_451, v)
+        r = S(F_419, v)
         if r.__class__ is Bad:
             P.append(((p, 'description'), r))
             o.description = None
@@ -9841,7 +6604,7 @@ def h_procedure__qty(o, d, k, v, p, P):
     elif v is None:
         o.qty = None
     else:
-        r = S(F_452, v)
+        r = S(F_420, v)
         if r.__class__ is Bad:
             P.append(((p, 'qty'), r))
             o.qty = None
@@ -9856,7 +6619,7 @@ def h_procedure__requested(o, d, k, v, p, P):
     elif v is None:
         o.requested = None
     else:
-        r = S(F_453, v)
+        r = S(F_421, v)
         if r.__class__ is Bad:
             P.append(((p, 'requested'), r))
             o.requested = None
@@ -9867,138 +6630,11 @@ def h_procedure__requested(o, d, k, v, p, P):
 
 def h_procedure__performer(o, d, k, v, p, P):
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'performer')
-        o1 = NEW(C_126)
-        g1 = d1.get
-        v1 = g1('council_no')
-        if v1.__class__ is str and v1.isascii():
-            o1.council_no = v1
-        elif v1 is None:
-            if 'council_no' not in d1:
-                o1.council_no = A
-            else:
-                o1.council_no = None
-        else:
-            r1 = S(F_128, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'council_no'), r1))
-                o1.council_no = None
-            else:
-                o1.council_no = r1[0]
-                if r1[1] is not v1:
-                    d1['council_no'] = r1[1]
-        v1 = g1('name')
-        if v1.__class__ is str and 'ي' not in v1 and 'ك' not in v1:
-            o1.name = v1
-        elif v1 is None:
-            if 'name' not in d1:
-                o1.name = A
-            else:
-                o1.name = None
-        else:
-            r1 = S(F_129, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'name'), r1))
-                o1.name = None
-            else:
-                o1.name = r1[0]
-                if r1[1] is not v1:
-                    d1['name'] = r1[1]
-        v1 = g1('specialty')
-        if v1.__class__ is str and v1.isascii():
-            o1.specialty = v1
-        elif v1 is None:
-            if 'specialty' not in d1:
-                o1.specialty = A
-            else:
-                o1.specialty = None
-        else:
-            r1 = S(F_130, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'specialty'), r1))
-                o1.specialty = None
-            else:
-                o1.specialty = r1[0]
-                if r1[1] is not v1:
-                    d1['specialty'] = r1[1]
-        v1 = g1('role')
-        if v1.__class__ is str and v1 in E_132:
-            o1.role = v1
-        elif v1 is None:
-            if 'role' not in d1:
-                o1.role = A
-            else:
-                o1.role = None
-        else:
-            r1 = S(F_131, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'role'), r1))
-                o1.role = None
-            else:
-                o1.role = r1[0]
-                if r1[1] is not v1:
-                    d1['role'] = r1[1]
-        v1 = g1('resident_year')
-        if v1.__class__ is int and v1 >= 0:
-            o1.resident_year = v1
-        elif v1 is None:
-            if 'resident_year' not in d1:
-                o1.resident_year = A
-            else:
-                o1.resident_year = None
-        else:
-            r1 = S(F_133, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'resident_year'), r1))
-                o1.resident_year = None
-            else:
-                o1.resident_year = r1[0]
-                if r1[1] is not v1:
-                    d1['resident_year'] = r1[1]
-        v1 = g1('full_time_faculty')
-        if v1 is True or v1 is False:
-            o1.full_time_faculty = v1
-        elif v1 is None:
-            if 'full_time_faculty' not in d1:
-                o1.full_time_faculty = A
-            else:
-                o1.full_time_faculty = None
-        else:
-            r1 = S(F_134, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'full_time_faculty'), r1))
-                o1.full_time_faculty = None
-            else:
-                o1.full_time_faculty = r1[0]
-                if r1[1] is not v1:
-                    d1['full_time_faculty'] = r1[1]
-        o1.national_id = A
-        o1.fellowship = A
-        o1.certifications = A
-        o1.degree = A
-        o1.sector = A
-        o1.center_code = A
-        o1.emergency_duty = A
-        o1.present = A
-        if not d1.keys() <= K_127:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_127:
-                    continue
-                h1 = RARE_prescriber.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.performer = o1
+        o.performer = b_prescriber(v, (p, 'performer'), P)
     elif v is None:
         o.performer = None
     else:
-        r = S(F_454, v)
+        r = S(F_422, v)
         if r.__class__ is Bad:
             P.append(((p, 'performer'), r))
             o.performer = None
@@ -10009,29 +6645,11 @@ def h_procedure__performer(o, d, k, v, p, P):
 
 def h_procedure__standby(o, d, k, v, p, P):
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'standby')
-        o1 = NEW(C_456)
-        o1.cardiac_surgeon = A
-        o1.anesthesiologist = A
-        if not d1.keys() <= K_24:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_24:
-                    continue
-                h1 = RARE_procedure__standby.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.standby = o1
+        o.standby = b_procedure__standby(v, (p, 'standby'), P)
     elif v is None:
         o.standby = None
     else:
-        r = S(F_455, v)
+        r = S(F_423, v)
         if r.__class__ is Bad:
             P.append(((p, 'standby'), r))
             o.standby = None
@@ -10041,12 +6659,12 @@ def h_procedure__standby(o, d, k, v, p, P):
                 d['standby'] = r[1]
 
 def h_procedure__place(o, d, k, v, p, P):
-    if v.__class__ is str and v in E_458:
+    if v.__class__ is str and v in E_425:
         o.place = v
     elif v is None:
         o.place = None
     else:
-        r = S(F_457, v)
+        r = S(F_424, v)
         if r.__class__ is Bad:
             P.append(((p, 'place'), r))
             o.place = None
@@ -10056,12 +6674,12 @@ def h_procedure__place(o, d, k, v, p, P):
                 d['place'] = r[1]
 
 def h_procedure__ward(o, d, k, v, p, P):
-    if v.__class__ is str and v in E_460:
+    if v.__class__ is str and v in E_427:
         o.ward = v
     elif v is None:
         o.ward = None
     else:
-        r = S(F_459, v)
+        r = S(F_426, v)
         if r.__class__ is Bad:
             P.append(((p, 'ward'), r))
             o.ward = None
@@ -10076,7 +6694,7 @@ def h_procedure__surgery_start(o, d, k, v, p, P):
     elif v is None:
         o.surgery_start = None
     else:
-        r = S(F_461, v)
+        r = S(F_428, v)
         if r.__class__ is Bad:
             P.append(((p, 'surgery_start'), r))
             o.surgery_start = None
@@ -10091,7 +6709,7 @@ def h_procedure__surgery_end(o, d, k, v, p, P):
     elif v is None:
         o.surgery_end = None
     else:
-        r = S(F_462, v)
+        r = S(F_429, v)
         if r.__class__ is Bad:
             P.append(((p, 'surgery_end'), r))
             o.surgery_end = None
@@ -10102,96 +6720,11 @@ def h_procedure__surgery_end(o, d, k, v, p, P):
 
 def h_procedure__approval(o, d, k, v, p, P):
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'approval')
-        o1 = NEW(C_182)
-        g1 = d1.get
-        v1 = g1('by')
-        if v1.__class__ is str and 'ي' not in v1 and 'ك' not in v1:
-            o1.by = v1
-        elif v1 is None:
-            if 'by' not in d1:
-                o1.by = A
-            else:
-                o1.by = None
-        else:
-            r1 = S(F_184, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'by'), r1))
-                o1.by = None
-            else:
-                o1.by = r1[0]
-                if r1[1] is not v1:
-                    d1['by'] = r1[1]
-        v1 = g1('on')
-        if v1.__class__ is str and (x1 := DATES.get(v1)) is not None:
-            o1.on = x1
-        elif v1 is None:
-            if 'on' not in d1:
-                o1.on = A
-            else:
-                o1.on = None
-        else:
-            r1 = S(F_185, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'on'), r1))
-                o1.on = None
-            else:
-                o1.on = r1[0]
-                if r1[1] is not v1:
-                    d1['on'] = r1[1]
-        v1 = g1('kind')
-        if v1.__class__ is str and v1 in E_187:
-            o1.kind = v1
-        elif v1 is None:
-            if 'kind' not in d1:
-                o1.kind = A
-            else:
-                o1.kind = None
-        else:
-            r1 = S(F_186, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'kind'), r1))
-                o1.kind = None
-            else:
-                o1.kind = r1[0]
-                if r1[1] is not v1:
-                    d1['kind'] = r1[1]
-        v1 = g1('ref')
-        if v1.__class__ is str and v1.isascii():
-            o1.ref = v1
-        elif v1 is None:
-            if 'ref' not in d1:
-                o1.ref = A
-            else:
-                o1.ref = None
-        else:
-            r1 = S(F_188, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'ref'), r1))
-                o1.ref = None
-            else:
-                o1.ref = r1[0]
-                if r1[1] is not v1:
-                    d1['ref'] = r1[1]
-        if not d1.keys() <= K_183:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_183:
-                    continue
-                h1 = RARE_approval.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.approval = o1
+        o.approval = b_approval(v, (p, 'approval'), P)
     elif v is None:
         o.approval = None
     else:
-        r = S(F_463, v)
+        r = S(F_430, v)
         if r.__class__ is Bad:
             P.append(((p, 'approval'), r))
             o.approval = None
@@ -10203,8 +6736,8 @@ def h_procedure__approval(o, d, k, v, p, P):
 def h_procedure__attachments(o, d, k, v, p, P):
     if v.__class__ is list:
         for i, e in enumerate(v):
-            if not (e.__class__ is str and e in E_465):
-                r = SE(F_464, e)
+            if not (e.__class__ is str and e in E_432):
+                r = SE(F_431, e)
                 if r.__class__ is Bad:
                     P.append((((p, 'attachments'), i), r))
                 elif r[1] is not e:
@@ -10213,7 +6746,7 @@ def h_procedure__attachments(o, d, k, v, p, P):
     elif v is None:
         o.attachments = None
     else:
-        r = S(F_464, v)
+        r = S(F_431, v)
         if r.__class__ is Bad:
             P.append(((p, 'attachments'), r))
             o.attachments = None
@@ -10228,7 +6761,7 @@ def h_procedure__global_package(o, d, k, v, p, P):
     elif v is None:
         o.global_package = None
     else:
-        r = S(F_466, v)
+        r = S(F_433, v)
         if r.__class__ is Bad:
             P.append(((p, 'global_package'), r))
             o.global_package = None
@@ -10239,101 +6772,11 @@ def h_procedure__global_package(o, d, k, v, p, P):
 
 def h_procedure__details(o, d, k, v, p, P):
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'details')
-        o1 = NEW(C_237)
-        o1.tooth = A
-        o1.teeth = A
-        o1.jaw = A
-        o1.table2_row = A
-        o1.film_type = A
-        o1.region = A
-        o1.regions = A
-        o1.region_count = A
-        o1.laterality = A
-        o1.vertebrae = A
-        o1.limbs = A
-        o1.sessions = A
-        o1.films = A
-        o1.technique = A
-        o1.portable = A
-        o1.contrast = A
-        o1.contrast_route = A
-        o1.spiral = A
-        o1.phase = A
-        o1.phases = A
-        o1.separate_report = A
-        o1.ct_simulator = A
-        o1.ordered_by_specialty = A
-        o1.spect = A
-        o1.spect_prescribed = A
-        o1.spect_in_report = A
-        o1.isotope = A
-        o1.energy_group = A
-        o1.energy_mv = A
-        o1.fields = A
-        o1.complex_field = A
-        o1.gantry_angles = A
-        o1.beam_shaping = A
-        o1.machine = A
-        o1.session = A
-        o1.supervisor_confirmed = A
-        o1.test = A
-        o1.agent = A
-        o1.sample = A
-        o1.analyte = A
-        o1.method = A
-        o1.prescribed_method = A
-        o1.primers = A
-        o1.probes = A
-        o1.ihc_score = A
-        o1.banding = A
-        o1.markers_requested = A
-        o1.markers_reported = A
-        o1.in_report = A
-        o1.tg_mg_dl = A
-        o1.prescribed_as = A
-        o1.indication = A
-        o1.new_indication = A
-        o1.purpose = A
-        o1.related_drug = A
-        o1.category = A
-        o1.service = A
-        o1.code_on_paper = A
-        o1.modalities = A
-        o1.modalities_by_region = A
-        o1.technology = A
-        o1.specimen_to_pathology = A
-        o1.lesion_size_cm = A
-        o1.wound = A
-        o1.suspected = A
-        o1.reduction = A
-        o1.implant = A
-        o1.retromolar_trigone_removed = A
-        o1.stone_site = A
-        o1.stone_id = A
-        o1.vessel = A
-        o1.stents = A
-        o1.valve = A
-        o1.complication = A
-        if not d1.keys() <= K_24:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_24:
-                    continue
-                h1 = RARE_details.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.details = o1
+        o.details = b_details(v, (p, 'details'), P)
     elif v is None:
         o.details = None
     else:
-        r = S(F_467, v)
+        r = S(F_434, v)
         if r.__class__ is Bad:
             P.append(((p, 'details'), r))
             o.details = None
@@ -10343,7 +6786,7 @@ def h_procedure__details(o, d, k, v, p, P):
                 d['details'] = r[1]
 
 def b_procedure(d, p, P):
-    o = NEW(C_468)
+    o = NEW(C_435)
     g = d.get
     v = g('code')
     if v.__class__ is str and v in CODES:
@@ -10354,7 +6797,7 @@ def b_procedure(d, p, P):
         else:
             o.code = None
     else:
-        r = S(F_470, v)
+        r = S(F_437, v)
         if r.__class__ is Bad:
             P.append(((p, 'code'), r))
             o.code = None
@@ -10371,7 +6814,7 @@ def b_procedure(d, p, P):
         else:
             o.on = None
     else:
-        r = S(F_471, v)
+        r = S(F_438, v)
         if r.__class__ is Bad:
             P.append(((p, 'on'), r))
             o.on = None
@@ -10388,7 +6831,7 @@ def b_procedure(d, p, P):
         else:
             o.session = None
     else:
-        r = S(F_472, v)
+        r = S(F_439, v)
         if r.__class__ is Bad:
             P.append(((p, 'session'), r))
             o.session = None
@@ -10397,7 +6840,7 @@ def b_procedure(d, p, P):
             if r[1] is not v:
                 d['session'] = r[1]
     v = g('incision')
-    if v.__class__ is str and v in E_474:
+    if v.__class__ is str and v in E_441:
         o.incision = v
     elif v is None:
         if 'incision' not in d:
@@ -10405,7 +6848,7 @@ def b_procedure(d, p, P):
         else:
             o.incision = None
     else:
-        r = S(F_473, v)
+        r = S(F_440, v)
         if r.__class__ is Bad:
             P.append(((p, 'incision'), r))
             o.incision = None
@@ -10422,7 +6865,7 @@ def b_procedure(d, p, P):
         else:
             o.bilateral = None
     else:
-        r = S(F_475, v)
+        r = S(F_442, v)
         if r.__class__ is Bad:
             P.append(((p, 'bilateral'), r))
             o.bilateral = None
@@ -10439,7 +6882,7 @@ def b_procedure(d, p, P):
         else:
             o.foot = None
     else:
-        r = S(F_476, v)
+        r = S(F_443, v)
         if r.__class__ is Bad:
             P.append(((p, 'foot'), r))
             o.foot = None
@@ -10451,7 +6894,7 @@ def b_procedure(d, p, P):
     if v.__class__ is list:
         for i, e in enumerate(v):
             if not (e.__class__ is str and e.isascii()):
-                r = SE(F_477, e)
+                r = SE(F_444, e)
                 if r.__class__ is Bad:
                     P.append((((p, 'modifiers'), i), r))
                 elif r[1] is not e:
@@ -10463,7 +6906,7 @@ def b_procedure(d, p, P):
         else:
             o.modifiers = None
     else:
-        r = S(F_477, v)
+        r = S(F_444, v)
         if r.__class__ is Bad:
             P.append(((p, 'modifiers'), r))
             o.modifiers = None
@@ -10473,141 +6916,14 @@ def b_procedure(d, p, P):
                 d['modifiers'] = r[1]
     v = g('surgeon')
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'surgeon')
-        o1 = NEW(C_126)
-        g1 = d1.get
-        v1 = g1('council_no')
-        if v1.__class__ is str and v1.isascii():
-            o1.council_no = v1
-        elif v1 is None:
-            if 'council_no' not in d1:
-                o1.council_no = A
-            else:
-                o1.council_no = None
-        else:
-            r1 = S(F_128, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'council_no'), r1))
-                o1.council_no = None
-            else:
-                o1.council_no = r1[0]
-                if r1[1] is not v1:
-                    d1['council_no'] = r1[1]
-        v1 = g1('name')
-        if v1.__class__ is str and 'ي' not in v1 and 'ك' not in v1:
-            o1.name = v1
-        elif v1 is None:
-            if 'name' not in d1:
-                o1.name = A
-            else:
-                o1.name = None
-        else:
-            r1 = S(F_129, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'name'), r1))
-                o1.name = None
-            else:
-                o1.name = r1[0]
-                if r1[1] is not v1:
-                    d1['name'] = r1[1]
-        v1 = g1('specialty')
-        if v1.__class__ is str and v1.isascii():
-            o1.specialty = v1
-        elif v1 is None:
-            if 'specialty' not in d1:
-                o1.specialty = A
-            else:
-                o1.specialty = None
-        else:
-            r1 = S(F_130, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'specialty'), r1))
-                o1.specialty = None
-            else:
-                o1.specialty = r1[0]
-                if r1[1] is not v1:
-                    d1['specialty'] = r1[1]
-        v1 = g1('role')
-        if v1.__class__ is str and v1 in E_132:
-            o1.role = v1
-        elif v1 is None:
-            if 'role' not in d1:
-                o1.role = A
-            else:
-                o1.role = None
-        else:
-            r1 = S(F_131, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'role'), r1))
-                o1.role = None
-            else:
-                o1.role = r1[0]
-                if r1[1] is not v1:
-                    d1['role'] = r1[1]
-        v1 = g1('resident_year')
-        if v1.__class__ is int and v1 >= 0:
-            o1.resident_year = v1
-        elif v1 is None:
-            if 'resident_year' not in d1:
-                o1.resident_year = A
-            else:
-                o1.resident_year = None
-        else:
-            r1 = S(F_133, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'resident_year'), r1))
-                o1.resident_year = None
-            else:
-                o1.resident_year = r1[0]
-                if r1[1] is not v1:
-                    d1['resident_year'] = r1[1]
-        v1 = g1('full_time_faculty')
-        if v1 is True or v1 is False:
-            o1.full_time_faculty = v1
-        elif v1 is None:
-            if 'full_time_faculty' not in d1:
-                o1.full_time_faculty = A
-            else:
-                o1.full_time_faculty = None
-        else:
-            r1 = S(F_134, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'full_time_faculty'), r1))
-                o1.full_time_faculty = None
-            else:
-                o1.full_time_faculty = r1[0]
-                if r1[1] is not v1:
-                    d1['full_time_faculty'] = r1[1]
-        o1.national_id = A
-        o1.fellowship = A
-        o1.certifications = A
-        o1.degree = A
-        o1.sector = A
-        o1.center_code = A
-        o1.emergency_duty = A
-        o1.present = A
-        if not d1.keys() <= K_127:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_127:
-                    continue
-                h1 = RARE_prescriber.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.surgeon = o1
+        o.surgeon = b_prescriber(v, (p, 'surgeon'), P)
     elif v is None:
         if 'surgeon' not in d:
             o.surgeon = A
         else:
             o.surgeon = None
     else:
-        r = S(F_478, v)
+        r = S(F_445, v)
         if r.__class__ is Bad:
             P.append(((p, 'surgeon'), r))
             o.surgeon = None
@@ -10617,141 +6933,14 @@ def b_procedure(d, p, P):
                 d['surgeon'] = r[1]
     v = g('assistant')
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'assistant')
-        o1 = NEW(C_126)
-        g1 = d1.get
-        v1 = g1('council_no')
-        if v1.__class__ is str and v1.isascii():
-            o1.council_no = v1
-        elif v1 is None:
-            if 'council_no' not in d1:
-                o1.council_no = A
-            else:
-                o1.council_no = None
-        else:
-            r1 = S(F_128, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'council_no'), r1))
-                o1.council_no = None
-            else:
-                o1.council_no = r1[0]
-                if r1[1] is not v1:
-                    d1['council_no'] = r1[1]
-        v1 = g1('name')
-        if v1.__class__ is str and 'ي' not in v1 and 'ك' not in v1:
-            o1.name = v1
-        elif v1 is None:
-            if 'name' not in d1:
-                o1.name = A
-            else:
-                o1.name = None
-        else:
-            r1 = S(F_129, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'name'), r1))
-                o1.name = None
-            else:
-                o1.name = r1[0]
-                if r1[1] is not v1:
-                    d1['name'] = r1[1]
-        v1 = g1('specialty')
-        if v1.__class__ is str and v1.isascii():
-            o1.specialty = v1
-        elif v1 is None:
-            if 'specialty' not in d1:
-                o1.specialty = A
-            else:
-                o1.specialty = None
-        else:
-            r1 = S(F_130, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'specialty'), r1))
-                o1.specialty = None
-            else:
-                o1.specialty = r1[0]
-                if r1[1] is not v1:
-                    d1['specialty'] = r1[1]
-        v1 = g1('role')
-        if v1.__class__ is str and v1 in E_132:
-            o1.role = v1
-        elif v1 is None:
-            if 'role' not in d1:
-                o1.role = A
-            else:
-                o1.role = None
-        else:
-            r1 = S(F_131, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'role'), r1))
-                o1.role = None
-            else:
-                o1.role = r1[0]
-                if r1[1] is not v1:
-                    d1['role'] = r1[1]
-        v1 = g1('resident_year')
-        if v1.__class__ is int and v1 >= 0:
-            o1.resident_year = v1
-        elif v1 is None:
-            if 'resident_year' not in d1:
-                o1.resident_year = A
-            else:
-                o1.resident_year = None
-        else:
-            r1 = S(F_133, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'resident_year'), r1))
-                o1.resident_year = None
-            else:
-                o1.resident_year = r1[0]
-                if r1[1] is not v1:
-                    d1['resident_year'] = r1[1]
-        v1 = g1('full_time_faculty')
-        if v1 is True or v1 is False:
-            o1.full_time_faculty = v1
-        elif v1 is None:
-            if 'full_time_faculty' not in d1:
-                o1.full_time_faculty = A
-            else:
-                o1.full_time_faculty = None
-        else:
-            r1 = S(F_134, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'full_time_faculty'), r1))
-                o1.full_time_faculty = None
-            else:
-                o1.full_time_faculty = r1[0]
-                if r1[1] is not v1:
-                    d1['full_time_faculty'] = r1[1]
-        o1.national_id = A
-        o1.fellowship = A
-        o1.certifications = A
-        o1.degree = A
-        o1.sector = A
-        o1.center_code = A
-        o1.emergency_duty = A
-        o1.present = A
-        if not d1.keys() <= K_127:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_127:
-                    continue
-                h1 = RARE_prescriber.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.assistant = o1
+        o.assistant = b_prescriber(v, (p, 'assistant'), P)
     elif v is None:
         if 'assistant' not in d:
             o.assistant = A
         else:
             o.assistant = None
     else:
-        r = S(F_479, v)
+        r = S(F_446, v)
         if r.__class__ is Bad:
             P.append(((p, 'assistant'), r))
             o.assistant = None
@@ -10772,10 +6961,10 @@ def b_procedure(d, p, P):
     o.attachments = A
     o.global_package = A
     o.details = A
-    if not d.keys() <= K_469:
+    if not d.keys() <= K_436:
         ex = {}
         for k, v in d.items():
-            if k in K_469:
+            if k in K_436:
                 continue
             h = RARE_procedure.get(k)
             if h is None:
@@ -10790,138 +6979,11 @@ def b_procedure(d, p, P):
 
 def h_procedure__standby__cardiac_surgeon(o, d, k, v, p, P):
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'cardiac_surgeon')
-        o1 = NEW(C_126)
-        g1 = d1.get
-        v1 = g1('council_no')
-        if v1.__class__ is str and v1.isascii():
-            o1.council_no = v1
-        elif v1 is None:
-            if 'council_no' not in d1:
-                o1.council_no = A
-            else:
-                o1.council_no = None
-        else:
-            r1 = S(F_128, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'council_no'), r1))
-                o1.council_no = None
-            else:
-                o1.council_no = r1[0]
-                if r1[1] is not v1:
-                    d1['council_no'] = r1[1]
-        v1 = g1('name')
-        if v1.__class__ is str and 'ي' not in v1 and 'ك' not in v1:
-            o1.name = v1
-        elif v1 is None:
-            if 'name' not in d1:
-                o1.name = A
-            else:
-                o1.name = None
-        else:
-            r1 = S(F_129, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'name'), r1))
-                o1.name = None
-            else:
-                o1.name = r1[0]
-                if r1[1] is not v1:
-                    d1['name'] = r1[1]
-        v1 = g1('specialty')
-        if v1.__class__ is str and v1.isascii():
-            o1.specialty = v1
-        elif v1 is None:
-            if 'specialty' not in d1:
-                o1.specialty = A
-            else:
-                o1.specialty = None
-        else:
-            r1 = S(F_130, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'specialty'), r1))
-                o1.specialty = None
-            else:
-                o1.specialty = r1[0]
-                if r1[1] is not v1:
-                    d1['specialty'] = r1[1]
-        v1 = g1('role')
-        if v1.__class__ is str and v1 in E_132:
-            o1.role = v1
-        elif v1 is None:
-            if 'role' not in d1:
-                o1.role = A
-            else:
-                o1.role = None
-        else:
-            r1 = S(F_131, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'role'), r1))
-                o1.role = None
-            else:
-                o1.role = r1[0]
-                if r1[1] is not v1:
-                    d1['role'] = r1[1]
-        v1 = g1('resident_year')
-        if v1.__class__ is int and v1 >= 0:
-            o1.resident_year = v1
-        elif v1 is None:
-            if 'resident_year' not in d1:
-                o1.resident_year = A
-            else:
-                o1.resident_year = None
-        else:
-            r1 = S(F_133, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'resident_year'), r1))
-                o1.resident_year = None
-            else:
-                o1.resident_year = r1[0]
-                if r1[1] is not v1:
-                    d1['resident_year'] = r1[1]
-        v1 = g1('full_time_faculty')
-        if v1 is True or v1 is False:
-            o1.full_time_faculty = v1
-        elif v1 is None:
-            if 'full_time_faculty' not in d1:
-                o1.full_time_faculty = A
-            else:
-                o1.full_time_faculty = None
-        else:
-            r1 = S(F_134, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'full_time_faculty'), r1))
-                o1.full_time_faculty = None
-            else:
-                o1.full_time_faculty = r1[0]
-                if r1[1] is not v1:
-                    d1['full_time_faculty'] = r1[1]
-        o1.national_id = A
-        o1.fellowship = A
-        o1.certifications = A
-        o1.degree = A
-        o1.sector = A
-        o1.center_code = A
-        o1.emergency_duty = A
-        o1.present = A
-        if not d1.keys() <= K_127:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_127:
-                    continue
-                h1 = RARE_prescriber.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.cardiac_surgeon = o1
+        o.cardiac_surgeon = b_prescriber(v, (p, 'cardiac_surgeon'), P)
     elif v is None:
         o.cardiac_surgeon = None
     else:
-        r = S(F_480, v)
+        r = S(F_447, v)
         if r.__class__ is Bad:
             P.append(((p, 'cardiac_surgeon'), r))
             o.cardiac_surgeon = None
@@ -10932,138 +6994,11 @@ def h_procedure__standby__cardiac_surgeon(o, d, k, v, p, P):
 
 def h_procedure__standby__anesthesiologist(o, d, k, v, p, P):
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'anesthesiologist')
-        o1 = NEW(C_126)
-        g1 = d1.get
-        v1 = g1('council_no')
-        if v1.__class__ is str and v1.isascii():
-            o1.council_no = v1
-        elif v1 is None:
-            if 'council_no' not in d1:
-                o1.council_no = A
-            else:
-                o1.council_no = None
-        else:
-            r1 = S(F_128, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'council_no'), r1))
-                o1.council_no = None
-            else:
-                o1.council_no = r1[0]
-                if r1[1] is not v1:
-                    d1['council_no'] = r1[1]
-        v1 = g1('name')
-        if v1.__class__ is str and 'ي' not in v1 and 'ك' not in v1:
-            o1.name = v1
-        elif v1 is None:
-            if 'name' not in d1:
-                o1.name = A
-            else:
-                o1.name = None
-        else:
-            r1 = S(F_129, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'name'), r1))
-                o1.name = None
-            else:
-                o1.name = r1[0]
-                if r1[1] is not v1:
-                    d1['name'] = r1[1]
-        v1 = g1('specialty')
-        if v1.__class__ is str and v1.isascii():
-            o1.specialty = v1
-        elif v1 is None:
-            if 'specialty' not in d1:
-                o1.specialty = A
-            else:
-                o1.specialty = None
-        else:
-            r1 = S(F_130, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'specialty'), r1))
-                o1.specialty = None
-            else:
-                o1.specialty = r1[0]
-                if r1[1] is not v1:
-                    d1['specialty'] = r1[1]
-        v1 = g1('role')
-        if v1.__class__ is str and v1 in E_132:
-            o1.role = v1
-        elif v1 is None:
-            if 'role' not in d1:
-                o1.role = A
-            else:
-                o1.role = None
-        else:
-            r1 = S(F_131, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'role'), r1))
-                o1.role = None
-            else:
-                o1.role = r1[0]
-                if r1[1] is not v1:
-                    d1['role'] = r1[1]
-        v1 = g1('resident_year')
-        if v1.__class__ is int and v1 >= 0:
-            o1.resident_year = v1
-        elif v1 is None:
-            if 'resident_year' not in d1:
-                o1.resident_year = A
-            else:
-                o1.resident_year = None
-        else:
-            r1 = S(F_133, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'resident_year'), r1))
-                o1.resident_year = None
-            else:
-                o1.resident_year = r1[0]
-                if r1[1] is not v1:
-                    d1['resident_year'] = r1[1]
-        v1 = g1('full_time_faculty')
-        if v1 is True or v1 is False:
-            o1.full_time_faculty = v1
-        elif v1 is None:
-            if 'full_time_faculty' not in d1:
-                o1.full_time_faculty = A
-            else:
-                o1.full_time_faculty = None
-        else:
-            r1 = S(F_134, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'full_time_faculty'), r1))
-                o1.full_time_faculty = None
-            else:
-                o1.full_time_faculty = r1[0]
-                if r1[1] is not v1:
-                    d1['full_time_faculty'] = r1[1]
-        o1.national_id = A
-        o1.fellowship = A
-        o1.certifications = A
-        o1.degree = A
-        o1.sector = A
-        o1.center_code = A
-        o1.emergency_duty = A
-        o1.present = A
-        if not d1.keys() <= K_127:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_127:
-                    continue
-                h1 = RARE_prescriber.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.anesthesiologist = o1
+        o.anesthesiologist = b_prescriber(v, (p, 'anesthesiologist'), P)
     elif v is None:
         o.anesthesiologist = None
     else:
-        r = S(F_481, v)
+        r = S(F_448, v)
         if r.__class__ is Bad:
             P.append(((p, 'anesthesiologist'), r))
             o.anesthesiologist = None
@@ -11073,13 +7008,13 @@ def h_procedure__standby__anesthesiologist(o, d, k, v, p, P):
                 d['anesthesiologist'] = r[1]
 
 def b_procedure__standby(d, p, P):
-    o = NEW(C_456)
+    o = NEW(C_449)
     o.cardiac_surgeon = A
     o.anesthesiologist = A
-    if not d.keys() <= K_24:
+    if not d.keys() <= K_27:
         ex = {}
         for k, v in d.items():
-            if k in K_24:
+            if k in K_27:
                 continue
             h = RARE_procedure__standby.get(k)
             if h is None:
@@ -11096,7 +7031,7 @@ def h_anesthesia__risk_factors(o, d, k, v, p, P):
     if v.__class__ is list:
         for i, e in enumerate(v):
             if not (e.__class__ is str and e.isascii()):
-                r = SE(F_482, e)
+                r = SE(F_450, e)
                 if r.__class__ is Bad:
                     P.append((((p, 'risk_factors'), i), r))
                 elif r[1] is not e:
@@ -11105,7 +7040,7 @@ def h_anesthesia__risk_factors(o, d, k, v, p, P):
     elif v is None:
         o.risk_factors = None
     else:
-        r = S(F_482, v)
+        r = S(F_450, v)
         if r.__class__ is Bad:
             P.append(((p, 'risk_factors'), r))
             o.risk_factors = None
@@ -11120,7 +7055,7 @@ def h_anesthesia__recovery_in(o, d, k, v, p, P):
     elif v is None:
         o.recovery_in = None
     else:
-        r = S(F_483, v)
+        r = S(F_451, v)
         if r.__class__ is Bad:
             P.append(((p, 'recovery_in'), r))
             o.recovery_in = None
@@ -11135,7 +7070,7 @@ def h_anesthesia__recovery_out(o, d, k, v, p, P):
     elif v is None:
         o.recovery_out = None
     else:
-        r = S(F_484, v)
+        r = S(F_452, v)
         if r.__class__ is Bad:
             P.append(((p, 'recovery_out'), r))
             o.recovery_out = None
@@ -11145,12 +7080,12 @@ def h_anesthesia__recovery_out(o, d, k, v, p, P):
                 d['recovery_out'] = r[1]
 
 def h_anesthesia__performed_by(o, d, k, v, p, P):
-    if v.__class__ is str and v in E_486:
+    if v.__class__ is str and v in E_454:
         o.performed_by = v
     elif v is None:
         o.performed_by = None
     else:
-        r = S(F_485, v)
+        r = S(F_453, v)
         if r.__class__ is Bad:
             P.append(((p, 'performed_by'), r))
             o.performed_by = None
@@ -11161,138 +7096,11 @@ def h_anesthesia__performed_by(o, d, k, v, p, P):
 
 def h_anesthesia__ordered_by(o, d, k, v, p, P):
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'ordered_by')
-        o1 = NEW(C_126)
-        g1 = d1.get
-        v1 = g1('council_no')
-        if v1.__class__ is str and v1.isascii():
-            o1.council_no = v1
-        elif v1 is None:
-            if 'council_no' not in d1:
-                o1.council_no = A
-            else:
-                o1.council_no = None
-        else:
-            r1 = S(F_128, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'council_no'), r1))
-                o1.council_no = None
-            else:
-                o1.council_no = r1[0]
-                if r1[1] is not v1:
-                    d1['council_no'] = r1[1]
-        v1 = g1('name')
-        if v1.__class__ is str and 'ي' not in v1 and 'ك' not in v1:
-            o1.name = v1
-        elif v1 is None:
-            if 'name' not in d1:
-                o1.name = A
-            else:
-                o1.name = None
-        else:
-            r1 = S(F_129, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'name'), r1))
-                o1.name = None
-            else:
-                o1.name = r1[0]
-                if r1[1] is not v1:
-                    d1['name'] = r1[1]
-        v1 = g1('specialty')
-        if v1.__class__ is str and v1.isascii():
-            o1.specialty = v1
-        elif v1 is None:
-            if 'specialty' not in d1:
-                o1.specialty = A
-            else:
-                o1.specialty = None
-        else:
-            r1 = S(F_130, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'specialty'), r1))
-                o1.specialty = None
-            else:
-                o1.specialty = r1[0]
-                if r1[1] is not v1:
-                    d1['specialty'] = r1[1]
-        v1 = g1('role')
-        if v1.__class__ is str and v1 in E_132:
-            o1.role = v1
-        elif v1 is None:
-            if 'role' not in d1:
-                o1.role = A
-            else:
-                o1.role = None
-        else:
-            r1 = S(F_131, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'role'), r1))
-                o1.role = None
-            else:
-                o1.role = r1[0]
-                if r1[1] is not v1:
-                    d1['role'] = r1[1]
-        v1 = g1('resident_year')
-        if v1.__class__ is int and v1 >= 0:
-            o1.resident_year = v1
-        elif v1 is None:
-            if 'resident_year' not in d1:
-                o1.resident_year = A
-            else:
-                o1.resident_year = None
-        else:
-            r1 = S(F_133, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'resident_year'), r1))
-                o1.resident_year = None
-            else:
-                o1.resident_year = r1[0]
-                if r1[1] is not v1:
-                    d1['resident_year'] = r1[1]
-        v1 = g1('full_time_faculty')
-        if v1 is True or v1 is False:
-            o1.full_time_faculty = v1
-        elif v1 is None:
-            if 'full_time_faculty' not in d1:
-                o1.full_time_faculty = A
-            else:
-                o1.full_time_faculty = None
-        else:
-            r1 = S(F_134, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'full_time_faculty'), r1))
-                o1.full_time_faculty = None
-            else:
-                o1.full_time_faculty = r1[0]
-                if r1[1] is not v1:
-                    d1['full_time_faculty'] = r1[1]
-        o1.national_id = A
-        o1.fellowship = A
-        o1.certifications = A
-        o1.degree = A
-        o1.sector = A
-        o1.center_code = A
-        o1.emergency_duty = A
-        o1.present = A
-        if not d1.keys() <= K_127:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_127:
-                    continue
-                h1 = RARE_prescriber.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.ordered_by = o1
+        o.ordered_by = b_prescriber(v, (p, 'ordered_by'), P)
     elif v is None:
         o.ordered_by = None
     else:
-        r = S(F_487, v)
+        r = S(F_455, v)
         if r.__class__ is Bad:
             P.append(((p, 'ordered_by'), r))
             o.ordered_by = None
@@ -11302,12 +7110,12 @@ def h_anesthesia__ordered_by(o, d, k, v, p, P):
                 d['ordered_by'] = r[1]
 
 def h_anesthesia__position(o, d, k, v, p, P):
-    if v.__class__ is str and v in E_489:
+    if v.__class__ is str and v in E_457:
         o.position = v
     elif v is None:
         o.position = None
     else:
-        r = S(F_488, v)
+        r = S(F_456, v)
         if r.__class__ is Bad:
             P.append(((p, 'position'), r))
             o.position = None
@@ -11322,7 +7130,7 @@ def h_anesthesia__remote_from_site(o, d, k, v, p, P):
     elif v is None:
         o.remote_from_site = None
     else:
-        r = S(F_490, v)
+        r = S(F_458, v)
         if r.__class__ is Bad:
             P.append(((p, 'remote_from_site'), r))
             o.remote_from_site = None
@@ -11337,7 +7145,7 @@ def h_anesthesia__emergency_reason(o, d, k, v, p, P):
     elif v is None:
         o.emergency_reason = None
     else:
-        r = S(F_491, v)
+        r = S(F_459, v)
         if r.__class__ is Bad:
             P.append(((p, 'emergency_reason'), r))
             o.emergency_reason = None
@@ -11352,7 +7160,7 @@ def h_anesthesia__extracorporeal_pump(o, d, k, v, p, P):
     elif v is None:
         o.extracorporeal_pump = None
     else:
-        r = S(F_492, v)
+        r = S(F_460, v)
         if r.__class__ is Bad:
             P.append(((p, 'extracorporeal_pump'), r))
             o.extracorporeal_pump = None
@@ -11367,7 +7175,7 @@ def h_anesthesia__lowest_temperature_c(o, d, k, v, p, P):
     elif v is None:
         o.lowest_temperature_c = None
     else:
-        r = S(F_493, v)
+        r = S(F_461, v)
         if r.__class__ is Bad:
             P.append(((p, 'lowest_temperature_c'), r))
             o.lowest_temperature_c = None
@@ -11382,7 +7190,7 @@ def h_anesthesia__controlled_hypotension(o, d, k, v, p, P):
     elif v is None:
         o.controlled_hypotension = None
     else:
-        r = S(F_494, v)
+        r = S(F_462, v)
         if r.__class__ is Bad:
             P.append(((p, 'controlled_hypotension'), r))
             o.controlled_hypotension = None
@@ -11397,7 +7205,7 @@ def h_anesthesia__block(o, d, k, v, p, P):
     elif v is None:
         o.block = None
     else:
-        r = S(F_495, v)
+        r = S(F_463, v)
         if r.__class__ is Bad:
             P.append(((p, 'block'), r))
             o.block = None
@@ -11407,7 +7215,7 @@ def h_anesthesia__block(o, d, k, v, p, P):
                 d['block'] = r[1]
 
 def b_anesthesia(d, p, P):
-    o = NEW(C_496)
+    o = NEW(C_464)
     g = d.get
     v = g('session')
     if v.__class__ is int and v >= 0:
@@ -11418,7 +7226,7 @@ def b_anesthesia(d, p, P):
         else:
             o.session = None
     else:
-        r = S(F_498, v)
+        r = S(F_466, v)
         if r.__class__ is Bad:
             P.append(((p, 'session'), r))
             o.session = None
@@ -11435,7 +7243,7 @@ def b_anesthesia(d, p, P):
         else:
             o.start = None
     else:
-        r = S(F_499, v)
+        r = S(F_467, v)
         if r.__class__ is Bad:
             P.append(((p, 'start'), r))
             o.start = None
@@ -11452,7 +7260,7 @@ def b_anesthesia(d, p, P):
         else:
             o.end = None
     else:
-        r = S(F_500, v)
+        r = S(F_468, v)
         if r.__class__ is Bad:
             P.append(((p, 'end'), r))
             o.end = None
@@ -11469,7 +7277,7 @@ def b_anesthesia(d, p, P):
         else:
             o.surgery_start = None
     else:
-        r = S(F_501, v)
+        r = S(F_469, v)
         if r.__class__ is Bad:
             P.append(((p, 'surgery_start'), r))
             o.surgery_start = None
@@ -11486,7 +7294,7 @@ def b_anesthesia(d, p, P):
         else:
             o.surgery_end = None
     else:
-        r = S(F_502, v)
+        r = S(F_470, v)
         if r.__class__ is Bad:
             P.append(((p, 'surgery_end'), r))
             o.surgery_end = None
@@ -11495,7 +7303,7 @@ def b_anesthesia(d, p, P):
             if r[1] is not v:
                 d['surgery_end'] = r[1]
     v = g('method')
-    if v.__class__ is str and v in E_504:
+    if v.__class__ is str and v in E_472:
         o.method = v
     elif v is None:
         if 'method' not in d:
@@ -11503,7 +7311,7 @@ def b_anesthesia(d, p, P):
         else:
             o.method = None
     else:
-        r = S(F_503, v)
+        r = S(F_471, v)
         if r.__class__ is Bad:
             P.append(((p, 'method'), r))
             o.method = None
@@ -11520,7 +7328,7 @@ def b_anesthesia(d, p, P):
         else:
             o.asa = None
     else:
-        r = S(F_505, v)
+        r = S(F_473, v)
         if r.__class__ is Bad:
             P.append(((p, 'asa'), r))
             o.asa = None
@@ -11532,7 +7340,7 @@ def b_anesthesia(d, p, P):
     if v.__class__ is list:
         for i, e in enumerate(v):
             if not (e.__class__ is str and e.isascii()):
-                r = SE(F_506, e)
+                r = SE(F_474, e)
                 if r.__class__ is Bad:
                     P.append((((p, 'modifiers'), i), r))
                 elif r[1] is not e:
@@ -11544,7 +7352,7 @@ def b_anesthesia(d, p, P):
         else:
             o.modifiers = None
     else:
-        r = S(F_506, v)
+        r = S(F_474, v)
         if r.__class__ is Bad:
             P.append(((p, 'modifiers'), r))
             o.modifiers = None
@@ -11561,7 +7369,7 @@ def b_anesthesia(d, p, P):
         else:
             o.recovery_minutes = None
     else:
-        r = S(F_507, v)
+        r = S(F_475, v)
         if r.__class__ is Bad:
             P.append(((p, 'recovery_minutes'), r))
             o.recovery_minutes = None
@@ -11578,7 +7386,7 @@ def b_anesthesia(d, p, P):
         else:
             o.to_icu = None
     else:
-        r = S(F_508, v)
+        r = S(F_476, v)
         if r.__class__ is Bad:
             P.append(((p, 'to_icu'), r))
             o.to_icu = None
@@ -11588,141 +7396,14 @@ def b_anesthesia(d, p, P):
                 d['to_icu'] = r[1]
     v = g('anesthesiologist')
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'anesthesiologist')
-        o1 = NEW(C_126)
-        g1 = d1.get
-        v1 = g1('council_no')
-        if v1.__class__ is str and v1.isascii():
-            o1.council_no = v1
-        elif v1 is None:
-            if 'council_no' not in d1:
-                o1.council_no = A
-            else:
-                o1.council_no = None
-        else:
-            r1 = S(F_128, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'council_no'), r1))
-                o1.council_no = None
-            else:
-                o1.council_no = r1[0]
-                if r1[1] is not v1:
-                    d1['council_no'] = r1[1]
-        v1 = g1('name')
-        if v1.__class__ is str and 'ي' not in v1 and 'ك' not in v1:
-            o1.name = v1
-        elif v1 is None:
-            if 'name' not in d1:
-                o1.name = A
-            else:
-                o1.name = None
-        else:
-            r1 = S(F_129, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'name'), r1))
-                o1.name = None
-            else:
-                o1.name = r1[0]
-                if r1[1] is not v1:
-                    d1['name'] = r1[1]
-        v1 = g1('specialty')
-        if v1.__class__ is str and v1.isascii():
-            o1.specialty = v1
-        elif v1 is None:
-            if 'specialty' not in d1:
-                o1.specialty = A
-            else:
-                o1.specialty = None
-        else:
-            r1 = S(F_130, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'specialty'), r1))
-                o1.specialty = None
-            else:
-                o1.specialty = r1[0]
-                if r1[1] is not v1:
-                    d1['specialty'] = r1[1]
-        v1 = g1('role')
-        if v1.__class__ is str and v1 in E_132:
-            o1.role = v1
-        elif v1 is None:
-            if 'role' not in d1:
-                o1.role = A
-            else:
-                o1.role = None
-        else:
-            r1 = S(F_131, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'role'), r1))
-                o1.role = None
-            else:
-                o1.role = r1[0]
-                if r1[1] is not v1:
-                    d1['role'] = r1[1]
-        v1 = g1('resident_year')
-        if v1.__class__ is int and v1 >= 0:
-            o1.resident_year = v1
-        elif v1 is None:
-            if 'resident_year' not in d1:
-                o1.resident_year = A
-            else:
-                o1.resident_year = None
-        else:
-            r1 = S(F_133, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'resident_year'), r1))
-                o1.resident_year = None
-            else:
-                o1.resident_year = r1[0]
-                if r1[1] is not v1:
-                    d1['resident_year'] = r1[1]
-        v1 = g1('full_time_faculty')
-        if v1 is True or v1 is False:
-            o1.full_time_faculty = v1
-        elif v1 is None:
-            if 'full_time_faculty' not in d1:
-                o1.full_time_faculty = A
-            else:
-                o1.full_time_faculty = None
-        else:
-            r1 = S(F_134, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'full_time_faculty'), r1))
-                o1.full_time_faculty = None
-            else:
-                o1.full_time_faculty = r1[0]
-                if r1[1] is not v1:
-                    d1['full_time_faculty'] = r1[1]
-        o1.national_id = A
-        o1.fellowship = A
-        o1.certifications = A
-        o1.degree = A
-        o1.sector = A
-        o1.center_code = A
-        o1.emergency_duty = A
-        o1.present = A
-        if not d1.keys() <= K_127:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_127:
-                    continue
-                h1 = RARE_prescriber.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.anesthesiologist = o1
+        o.anesthesiologist = b_prescriber(v, (p, 'anesthesiologist'), P)
     elif v is None:
         if 'anesthesiologist' not in d:
             o.anesthesiologist = A
         else:
             o.anesthesiologist = None
     else:
-        r = S(F_509, v)
+        r = S(F_477, v)
         if r.__class__ is Bad:
             P.append(((p, 'anesthesiologist'), r))
             o.anesthesiologist = None
@@ -11742,10 +7423,10 @@ def b_anesthesia(d, p, P):
     o.lowest_temperature_c = A
     o.controlled_hypotension = A
     o.block = A
-    if not d.keys() <= K_497:
+    if not d.keys() <= K_465:
         ex = {}
         for k, v in d.items():
-            if k in K_497:
+            if k in K_465:
                 continue
             h = RARE_anesthesia.get(k)
             if h is None:
@@ -11764,7 +7445,7 @@ def h_pain_management__on(o, d, k, v, p, P):
     elif v is None:
         o.on = None
     else:
-        r = S(F_510, v)
+        r = S(F_478, v)
         if r.__class__ is Bad:
             P.append(((p, 'on'), r))
             o.on = None
@@ -11774,12 +7455,12 @@ def h_pain_management__on(o, d, k, v, p, P):
                 d['on'] = r[1]
 
 def h_pain_management__route(o, d, k, v, p, P):
-    if v.__class__ is str and v in E_512:
+    if v.__class__ is str and v in E_480:
         o.route = v
     elif v is None:
         o.route = None
     else:
-        r = S(F_511, v)
+        r = S(F_479, v)
         if r.__class__ is Bad:
             P.append(((p, 'route'), r))
             o.route = None
@@ -11789,12 +7470,12 @@ def h_pain_management__route(o, d, k, v, p, P):
                 d['route'] = r[1]
 
 def h_pain_management__mode(o, d, k, v, p, P):
-    if v.__class__ is str and v in E_514:
+    if v.__class__ is str and v in E_482:
         o.mode = v
     elif v is None:
         o.mode = None
     else:
-        r = S(F_513, v)
+        r = S(F_481, v)
         if r.__class__ is Bad:
             P.append(((p, 'mode'), r))
             o.mode = None
@@ -11805,138 +7486,11 @@ def h_pain_management__mode(o, d, k, v, p, P):
 
 def h_pain_management__by(o, d, k, v, p, P):
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'by')
-        o1 = NEW(C_126)
-        g1 = d1.get
-        v1 = g1('council_no')
-        if v1.__class__ is str and v1.isascii():
-            o1.council_no = v1
-        elif v1 is None:
-            if 'council_no' not in d1:
-                o1.council_no = A
-            else:
-                o1.council_no = None
-        else:
-            r1 = S(F_128, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'council_no'), r1))
-                o1.council_no = None
-            else:
-                o1.council_no = r1[0]
-                if r1[1] is not v1:
-                    d1['council_no'] = r1[1]
-        v1 = g1('name')
-        if v1.__class__ is str and 'ي' not in v1 and 'ك' not in v1:
-            o1.name = v1
-        elif v1 is None:
-            if 'name' not in d1:
-                o1.name = A
-            else:
-                o1.name = None
-        else:
-            r1 = S(F_129, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'name'), r1))
-                o1.name = None
-            else:
-                o1.name = r1[0]
-                if r1[1] is not v1:
-                    d1['name'] = r1[1]
-        v1 = g1('specialty')
-        if v1.__class__ is str and v1.isascii():
-            o1.specialty = v1
-        elif v1 is None:
-            if 'specialty' not in d1:
-                o1.specialty = A
-            else:
-                o1.specialty = None
-        else:
-            r1 = S(F_130, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'specialty'), r1))
-                o1.specialty = None
-            else:
-                o1.specialty = r1[0]
-                if r1[1] is not v1:
-                    d1['specialty'] = r1[1]
-        v1 = g1('role')
-        if v1.__class__ is str and v1 in E_132:
-            o1.role = v1
-        elif v1 is None:
-            if 'role' not in d1:
-                o1.role = A
-            else:
-                o1.role = None
-        else:
-            r1 = S(F_131, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'role'), r1))
-                o1.role = None
-            else:
-                o1.role = r1[0]
-                if r1[1] is not v1:
-                    d1['role'] = r1[1]
-        v1 = g1('resident_year')
-        if v1.__class__ is int and v1 >= 0:
-            o1.resident_year = v1
-        elif v1 is None:
-            if 'resident_year' not in d1:
-                o1.resident_year = A
-            else:
-                o1.resident_year = None
-        else:
-            r1 = S(F_133, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'resident_year'), r1))
-                o1.resident_year = None
-            else:
-                o1.resident_year = r1[0]
-                if r1[1] is not v1:
-                    d1['resident_year'] = r1[1]
-        v1 = g1('full_time_faculty')
-        if v1 is True or v1 is False:
-            o1.full_time_faculty = v1
-        elif v1 is None:
-            if 'full_time_faculty' not in d1:
-                o1.full_time_faculty = A
-            else:
-                o1.full_time_faculty = None
-        else:
-            r1 = S(F_134, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'full_time_faculty'), r1))
-                o1.full_time_faculty = None
-            else:
-                o1.full_time_faculty = r1[0]
-                if r1[1] is not v1:
-                    d1['full_time_faculty'] = r1[1]
-        o1.national_id = A
-        o1.fellowship = A
-        o1.certifications = A
-        o1.degree = A
-        o1.sector = A
-        o1.center_code = A
-        o1.emergency_duty = A
-        o1.present = A
-        if not d1.keys() <= K_127:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_127:
-                    continue
-                h1 = RARE_prescriber.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.by = o1
+        o.by = b_prescriber(v, (p, 'by'), P)
     elif v is None:
         o.by = None
     else:
-        r = S(F_515, v)
+        r = S(F_483, v)
         if r.__class__ is Bad:
             P.append(((p, 'by'), r))
             o.by = None
@@ -11951,7 +7505,7 @@ def h_pain_management__units_claimed(o, d, k, v, p, P):
     elif v is None:
         o.units_claimed = None
     else:
-        r = S(F_516, v)
+        r = S(F_484, v)
         if r.__class__ is Bad:
             P.append(((p, 'units_claimed'), r))
             o.units_claimed = None
@@ -11961,16 +7515,16 @@ def h_pain_management__units_claimed(o, d, k, v, p, P):
                 d['units_claimed'] = r[1]
 
 def b_pain_management(d, p, P):
-    o = NEW(C_517)
+    o = NEW(C_485)
     o.on = A
     o.route = A
     o.mode = A
     o.by = A
     o.units_claimed = A
-    if not d.keys() <= K_24:
+    if not d.keys() <= K_27:
         ex = {}
         for k, v in d.items():
-            if k in K_24:
+            if k in K_27:
                 continue
             h = RARE_pain_management.get(k)
             if h is None:
@@ -11984,70 +7538,18 @@ def b_pain_management(d, p, P):
 
 
 def b_headings(d, p, P):
-    o = NEW(C_399)
+    o = NEW(C_486)
     g = d.get
     v = g('hoteling')
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'hoteling')
-        o1 = NEW(C_518)
-        g1 = d1.get
-        v1 = g1('requested')
-        if v1.__class__ is int and v1 >= 0:
-            o1.requested = v1
-        elif v1 is None:
-            if 'requested' not in d1:
-                o1.requested = A
-            else:
-                o1.requested = None
-        else:
-            r1 = S(F_520, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'requested'), r1))
-                o1.requested = None
-            else:
-                o1.requested = r1[0]
-                if r1[1] is not v1:
-                    d1['requested'] = r1[1]
-        v1 = g1('lines')
-        if v1.__class__ is list:
-            pk1 = (p1, 'lines')
-            o1.lines = [b_line(e1, (pk1, i1), P) if e1.__class__ is dict else BADEL(F_521, e1, pk1, i1, P) for i1, e1 in enumerate(v1)]
-        elif v1 is None:
-            if 'lines' not in d1:
-                o1.lines = A
-            else:
-                o1.lines = None
-        else:
-            r1 = S(F_521, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'lines'), r1))
-                o1.lines = None
-            else:
-                o1.lines = r1[0]
-                if r1[1] is not v1:
-                    d1['lines'] = r1[1]
-        if not d1.keys() <= K_519:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_519:
-                    continue
-                h1 = RARE_heading.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.hoteling = o1
+        o.hoteling = b_heading(v, (p, 'hoteling'), P)
     elif v is None:
         if 'hoteling' not in d:
             o.hoteling = A
         else:
             o.hoteling = None
     else:
-        r = S(F_401, v)
+        r = S(F_488, v)
         if r.__class__ is Bad:
             P.append(((p, 'hoteling'), r))
             o.hoteling = None
@@ -12057,66 +7559,14 @@ def b_headings(d, p, P):
                 d['hoteling'] = r[1]
     v = g('nursing')
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'nursing')
-        o1 = NEW(C_518)
-        g1 = d1.get
-        v1 = g1('requested')
-        if v1.__class__ is int and v1 >= 0:
-            o1.requested = v1
-        elif v1 is None:
-            if 'requested' not in d1:
-                o1.requested = A
-            else:
-                o1.requested = None
-        else:
-            r1 = S(F_520, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'requested'), r1))
-                o1.requested = None
-            else:
-                o1.requested = r1[0]
-                if r1[1] is not v1:
-                    d1['requested'] = r1[1]
-        v1 = g1('lines')
-        if v1.__class__ is list:
-            pk1 = (p1, 'lines')
-            o1.lines = [b_line(e1, (pk1, i1), P) if e1.__class__ is dict else BADEL(F_521, e1, pk1, i1, P) for i1, e1 in enumerate(v1)]
-        elif v1 is None:
-            if 'lines' not in d1:
-                o1.lines = A
-            else:
-                o1.lines = None
-        else:
-            r1 = S(F_521, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'lines'), r1))
-                o1.lines = None
-            else:
-                o1.lines = r1[0]
-                if r1[1] is not v1:
-                    d1['lines'] = r1[1]
-        if not d1.keys() <= K_519:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_519:
-                    continue
-                h1 = RARE_heading.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.nursing = o1
+        o.nursing = b_heading(v, (p, 'nursing'), P)
     elif v is None:
         if 'nursing' not in d:
             o.nursing = A
         else:
             o.nursing = None
     else:
-        r = S(F_402, v)
+        r = S(F_489, v)
         if r.__class__ is Bad:
             P.append(((p, 'nursing'), r))
             o.nursing = None
@@ -12126,66 +7576,14 @@ def b_headings(d, p, P):
                 d['nursing'] = r[1]
     v = g('visits')
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'visits')
-        o1 = NEW(C_518)
-        g1 = d1.get
-        v1 = g1('requested')
-        if v1.__class__ is int and v1 >= 0:
-            o1.requested = v1
-        elif v1 is None:
-            if 'requested' not in d1:
-                o1.requested = A
-            else:
-                o1.requested = None
-        else:
-            r1 = S(F_520, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'requested'), r1))
-                o1.requested = None
-            else:
-                o1.requested = r1[0]
-                if r1[1] is not v1:
-                    d1['requested'] = r1[1]
-        v1 = g1('lines')
-        if v1.__class__ is list:
-            pk1 = (p1, 'lines')
-            o1.lines = [b_line(e1, (pk1, i1), P) if e1.__class__ is dict else BADEL(F_521, e1, pk1, i1, P) for i1, e1 in enumerate(v1)]
-        elif v1 is None:
-            if 'lines' not in d1:
-                o1.lines = A
-            else:
-                o1.lines = None
-        else:
-            r1 = S(F_521, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'lines'), r1))
-                o1.lines = None
-            else:
-                o1.lines = r1[0]
-                if r1[1] is not v1:
-                    d1['lines'] = r1[1]
-        if not d1.keys() <= K_519:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_519:
-                    continue
-                h1 = RARE_heading.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.visits = o1
+        o.visits = b_heading(v, (p, 'visits'), P)
     elif v is None:
         if 'visits' not in d:
             o.visits = A
         else:
             o.visits = None
     else:
-        r = S(F_403, v)
+        r = S(F_490, v)
         if r.__class__ is Bad:
             P.append(((p, 'visits'), r))
             o.visits = None
@@ -12195,66 +7593,14 @@ def b_headings(d, p, P):
                 d['visits'] = r[1]
     v = g('consultations')
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'consultations')
-        o1 = NEW(C_518)
-        g1 = d1.get
-        v1 = g1('requested')
-        if v1.__class__ is int and v1 >= 0:
-            o1.requested = v1
-        elif v1 is None:
-            if 'requested' not in d1:
-                o1.requested = A
-            else:
-                o1.requested = None
-        else:
-            r1 = S(F_520, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'requested'), r1))
-                o1.requested = None
-            else:
-                o1.requested = r1[0]
-                if r1[1] is not v1:
-                    d1['requested'] = r1[1]
-        v1 = g1('lines')
-        if v1.__class__ is list:
-            pk1 = (p1, 'lines')
-            o1.lines = [b_line(e1, (pk1, i1), P) if e1.__class__ is dict else BADEL(F_521, e1, pk1, i1, P) for i1, e1 in enumerate(v1)]
-        elif v1 is None:
-            if 'lines' not in d1:
-                o1.lines = A
-            else:
-                o1.lines = None
-        else:
-            r1 = S(F_521, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'lines'), r1))
-                o1.lines = None
-            else:
-                o1.lines = r1[0]
-                if r1[1] is not v1:
-                    d1['lines'] = r1[1]
-        if not d1.keys() <= K_519:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_519:
-                    continue
-                h1 = RARE_heading.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.consultations = o1
+        o.consultations = b_heading(v, (p, 'consultations'), P)
     elif v is None:
         if 'consultations' not in d:
             o.consultations = A
         else:
             o.consultations = None
     else:
-        r = S(F_404, v)
+        r = S(F_491, v)
         if r.__class__ is Bad:
             P.append(((p, 'consultations'), r))
             o.consultations = None
@@ -12264,66 +7610,14 @@ def b_headings(d, p, P):
                 d['consultations'] = r[1]
     v = g('surgeon')
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'surgeon')
-        o1 = NEW(C_518)
-        g1 = d1.get
-        v1 = g1('requested')
-        if v1.__class__ is int and v1 >= 0:
-            o1.requested = v1
-        elif v1 is None:
-            if 'requested' not in d1:
-                o1.requested = A
-            else:
-                o1.requested = None
-        else:
-            r1 = S(F_520, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'requested'), r1))
-                o1.requested = None
-            else:
-                o1.requested = r1[0]
-                if r1[1] is not v1:
-                    d1['requested'] = r1[1]
-        v1 = g1('lines')
-        if v1.__class__ is list:
-            pk1 = (p1, 'lines')
-            o1.lines = [b_line(e1, (pk1, i1), P) if e1.__class__ is dict else BADEL(F_521, e1, pk1, i1, P) for i1, e1 in enumerate(v1)]
-        elif v1 is None:
-            if 'lines' not in d1:
-                o1.lines = A
-            else:
-                o1.lines = None
-        else:
-            r1 = S(F_521, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'lines'), r1))
-                o1.lines = None
-            else:
-                o1.lines = r1[0]
-                if r1[1] is not v1:
-                    d1['lines'] = r1[1]
-        if not d1.keys() <= K_519:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_519:
-                    continue
-                h1 = RARE_heading.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.surgeon = o1
+        o.surgeon = b_heading(v, (p, 'surgeon'), P)
     elif v is None:
         if 'surgeon' not in d:
             o.surgeon = A
         else:
             o.surgeon = None
     else:
-        r = S(F_405, v)
+        r = S(F_492, v)
         if r.__class__ is Bad:
             P.append(((p, 'surgeon'), r))
             o.surgeon = None
@@ -12333,66 +7627,14 @@ def b_headings(d, p, P):
                 d['surgeon'] = r[1]
     v = g('assistant_surgeon')
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'assistant_surgeon')
-        o1 = NEW(C_518)
-        g1 = d1.get
-        v1 = g1('requested')
-        if v1.__class__ is int and v1 >= 0:
-            o1.requested = v1
-        elif v1 is None:
-            if 'requested' not in d1:
-                o1.requested = A
-            else:
-                o1.requested = None
-        else:
-            r1 = S(F_520, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'requested'), r1))
-                o1.requested = None
-            else:
-                o1.requested = r1[0]
-                if r1[1] is not v1:
-                    d1['requested'] = r1[1]
-        v1 = g1('lines')
-        if v1.__class__ is list:
-            pk1 = (p1, 'lines')
-            o1.lines = [b_line(e1, (pk1, i1), P) if e1.__class__ is dict else BADEL(F_521, e1, pk1, i1, P) for i1, e1 in enumerate(v1)]
-        elif v1 is None:
-            if 'lines' not in d1:
-                o1.lines = A
-            else:
-                o1.lines = None
-        else:
-            r1 = S(F_521, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'lines'), r1))
-                o1.lines = None
-            else:
-                o1.lines = r1[0]
-                if r1[1] is not v1:
-                    d1['lines'] = r1[1]
-        if not d1.keys() <= K_519:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_519:
-                    continue
-                h1 = RARE_heading.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.assistant_surgeon = o1
+        o.assistant_surgeon = b_heading(v, (p, 'assistant_surgeon'), P)
     elif v is None:
         if 'assistant_surgeon' not in d:
             o.assistant_surgeon = A
         else:
             o.assistant_surgeon = None
     else:
-        r = S(F_406, v)
+        r = S(F_493, v)
         if r.__class__ is Bad:
             P.append(((p, 'assistant_surgeon'), r))
             o.assistant_surgeon = None
@@ -12402,66 +7644,14 @@ def b_headings(d, p, P):
                 d['assistant_surgeon'] = r[1]
     v = g('anesthesia')
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'anesthesia')
-        o1 = NEW(C_518)
-        g1 = d1.get
-        v1 = g1('requested')
-        if v1.__class__ is int and v1 >= 0:
-            o1.requested = v1
-        elif v1 is None:
-            if 'requested' not in d1:
-                o1.requested = A
-            else:
-                o1.requested = None
-        else:
-            r1 = S(F_520, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'requested'), r1))
-                o1.requested = None
-            else:
-                o1.requested = r1[0]
-                if r1[1] is not v1:
-                    d1['requested'] = r1[1]
-        v1 = g1('lines')
-        if v1.__class__ is list:
-            pk1 = (p1, 'lines')
-            o1.lines = [b_line(e1, (pk1, i1), P) if e1.__class__ is dict else BADEL(F_521, e1, pk1, i1, P) for i1, e1 in enumerate(v1)]
-        elif v1 is None:
-            if 'lines' not in d1:
-                o1.lines = A
-            else:
-                o1.lines = None
-        else:
-            r1 = S(F_521, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'lines'), r1))
-                o1.lines = None
-            else:
-                o1.lines = r1[0]
-                if r1[1] is not v1:
-                    d1['lines'] = r1[1]
-        if not d1.keys() <= K_519:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_519:
-                    continue
-                h1 = RARE_heading.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.anesthesia = o1
+        o.anesthesia = b_heading(v, (p, 'anesthesia'), P)
     elif v is None:
         if 'anesthesia' not in d:
             o.anesthesia = A
         else:
             o.anesthesia = None
     else:
-        r = S(F_407, v)
+        r = S(F_494, v)
         if r.__class__ is Bad:
             P.append(((p, 'anesthesia'), r))
             o.anesthesia = None
@@ -12471,66 +7661,14 @@ def b_headings(d, p, P):
                 d['anesthesia'] = r[1]
     v = g('operating_room')
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'operating_room')
-        o1 = NEW(C_518)
-        g1 = d1.get
-        v1 = g1('requested')
-        if v1.__class__ is int and v1 >= 0:
-            o1.requested = v1
-        elif v1 is None:
-            if 'requested' not in d1:
-                o1.requested = A
-            else:
-                o1.requested = None
-        else:
-            r1 = S(F_520, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'requested'), r1))
-                o1.requested = None
-            else:
-                o1.requested = r1[0]
-                if r1[1] is not v1:
-                    d1['requested'] = r1[1]
-        v1 = g1('lines')
-        if v1.__class__ is list:
-            pk1 = (p1, 'lines')
-            o1.lines = [b_line(e1, (pk1, i1), P) if e1.__class__ is dict else BADEL(F_521, e1, pk1, i1, P) for i1, e1 in enumerate(v1)]
-        elif v1 is None:
-            if 'lines' not in d1:
-                o1.lines = A
-            else:
-                o1.lines = None
-        else:
-            r1 = S(F_521, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'lines'), r1))
-                o1.lines = None
-            else:
-                o1.lines = r1[0]
-                if r1[1] is not v1:
-                    d1['lines'] = r1[1]
-        if not d1.keys() <= K_519:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_519:
-                    continue
-                h1 = RARE_heading.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.operating_room = o1
+        o.operating_room = b_heading(v, (p, 'operating_room'), P)
     elif v is None:
         if 'operating_room' not in d:
             o.operating_room = A
         else:
             o.operating_room = None
     else:
-        r = S(F_408, v)
+        r = S(F_495, v)
         if r.__class__ is Bad:
             P.append(((p, 'operating_room'), r))
             o.operating_room = None
@@ -12540,66 +7678,14 @@ def b_headings(d, p, P):
                 d['operating_room'] = r[1]
     v = g('drugs')
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'drugs')
-        o1 = NEW(C_518)
-        g1 = d1.get
-        v1 = g1('requested')
-        if v1.__class__ is int and v1 >= 0:
-            o1.requested = v1
-        elif v1 is None:
-            if 'requested' not in d1:
-                o1.requested = A
-            else:
-                o1.requested = None
-        else:
-            r1 = S(F_520, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'requested'), r1))
-                o1.requested = None
-            else:
-                o1.requested = r1[0]
-                if r1[1] is not v1:
-                    d1['requested'] = r1[1]
-        v1 = g1('lines')
-        if v1.__class__ is list:
-            pk1 = (p1, 'lines')
-            o1.lines = [b_line(e1, (pk1, i1), P) if e1.__class__ is dict else BADEL(F_521, e1, pk1, i1, P) for i1, e1 in enumerate(v1)]
-        elif v1 is None:
-            if 'lines' not in d1:
-                o1.lines = A
-            else:
-                o1.lines = None
-        else:
-            r1 = S(F_521, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'lines'), r1))
-                o1.lines = None
-            else:
-                o1.lines = r1[0]
-                if r1[1] is not v1:
-                    d1['lines'] = r1[1]
-        if not d1.keys() <= K_519:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_519:
-                    continue
-                h1 = RARE_heading.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.drugs = o1
+        o.drugs = b_heading(v, (p, 'drugs'), P)
     elif v is None:
         if 'drugs' not in d:
             o.drugs = A
         else:
             o.drugs = None
     else:
-        r = S(F_409, v)
+        r = S(F_496, v)
         if r.__class__ is Bad:
             P.append(((p, 'drugs'), r))
             o.drugs = None
@@ -12609,66 +7695,14 @@ def b_headings(d, p, P):
                 d['drugs'] = r[1]
     v = g('supplies')
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'supplies')
-        o1 = NEW(C_518)
-        g1 = d1.get
-        v1 = g1('requested')
-        if v1.__class__ is int and v1 >= 0:
-            o1.requested = v1
-        elif v1 is None:
-            if 'requested' not in d1:
-                o1.requested = A
-            else:
-                o1.requested = None
-        else:
-            r1 = S(F_520, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'requested'), r1))
-                o1.requested = None
-            else:
-                o1.requested = r1[0]
-                if r1[1] is not v1:
-                    d1['requested'] = r1[1]
-        v1 = g1('lines')
-        if v1.__class__ is list:
-            pk1 = (p1, 'lines')
-            o1.lines = [b_line(e1, (pk1, i1), P) if e1.__class__ is dict else BADEL(F_521, e1, pk1, i1, P) for i1, e1 in enumerate(v1)]
-        elif v1 is None:
-            if 'lines' not in d1:
-                o1.lines = A
-            else:
-                o1.lines = None
-        else:
-            r1 = S(F_521, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'lines'), r1))
-                o1.lines = None
-            else:
-                o1.lines = r1[0]
-                if r1[1] is not v1:
-                    d1['lines'] = r1[1]
-        if not d1.keys() <= K_519:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_519:
-                    continue
-                h1 = RARE_heading.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.supplies = o1
+        o.supplies = b_heading(v, (p, 'supplies'), P)
     elif v is None:
         if 'supplies' not in d:
             o.supplies = A
         else:
             o.supplies = None
     else:
-        r = S(F_410, v)
+        r = S(F_497, v)
         if r.__class__ is Bad:
             P.append(((p, 'supplies'), r))
             o.supplies = None
@@ -12678,66 +7712,14 @@ def b_headings(d, p, P):
                 d['supplies'] = r[1]
     v = g('lab')
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'lab')
-        o1 = NEW(C_518)
-        g1 = d1.get
-        v1 = g1('requested')
-        if v1.__class__ is int and v1 >= 0:
-            o1.requested = v1
-        elif v1 is None:
-            if 'requested' not in d1:
-                o1.requested = A
-            else:
-                o1.requested = None
-        else:
-            r1 = S(F_520, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'requested'), r1))
-                o1.requested = None
-            else:
-                o1.requested = r1[0]
-                if r1[1] is not v1:
-                    d1['requested'] = r1[1]
-        v1 = g1('lines')
-        if v1.__class__ is list:
-            pk1 = (p1, 'lines')
-            o1.lines = [b_line(e1, (pk1, i1), P) if e1.__class__ is dict else BADEL(F_521, e1, pk1, i1, P) for i1, e1 in enumerate(v1)]
-        elif v1 is None:
-            if 'lines' not in d1:
-                o1.lines = A
-            else:
-                o1.lines = None
-        else:
-            r1 = S(F_521, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'lines'), r1))
-                o1.lines = None
-            else:
-                o1.lines = r1[0]
-                if r1[1] is not v1:
-                    d1['lines'] = r1[1]
-        if not d1.keys() <= K_519:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_519:
-                    continue
-                h1 = RARE_heading.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.lab = o1
+        o.lab = b_heading(v, (p, 'lab'), P)
     elif v is None:
         if 'lab' not in d:
             o.lab = A
         else:
             o.lab = None
     else:
-        r = S(F_411, v)
+        r = S(F_498, v)
         if r.__class__ is Bad:
             P.append(((p, 'lab'), r))
             o.lab = None
@@ -12747,66 +7729,14 @@ def b_headings(d, p, P):
                 d['lab'] = r[1]
     v = g('imaging')
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'imaging')
-        o1 = NEW(C_518)
-        g1 = d1.get
-        v1 = g1('requested')
-        if v1.__class__ is int and v1 >= 0:
-            o1.requested = v1
-        elif v1 is None:
-            if 'requested' not in d1:
-                o1.requested = A
-            else:
-                o1.requested = None
-        else:
-            r1 = S(F_520, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'requested'), r1))
-                o1.requested = None
-            else:
-                o1.requested = r1[0]
-                if r1[1] is not v1:
-                    d1['requested'] = r1[1]
-        v1 = g1('lines')
-        if v1.__class__ is list:
-            pk1 = (p1, 'lines')
-            o1.lines = [b_line(e1, (pk1, i1), P) if e1.__class__ is dict else BADEL(F_521, e1, pk1, i1, P) for i1, e1 in enumerate(v1)]
-        elif v1 is None:
-            if 'lines' not in d1:
-                o1.lines = A
-            else:
-                o1.lines = None
-        else:
-            r1 = S(F_521, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'lines'), r1))
-                o1.lines = None
-            else:
-                o1.lines = r1[0]
-                if r1[1] is not v1:
-                    d1['lines'] = r1[1]
-        if not d1.keys() <= K_519:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_519:
-                    continue
-                h1 = RARE_heading.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.imaging = o1
+        o.imaging = b_heading(v, (p, 'imaging'), P)
     elif v is None:
         if 'imaging' not in d:
             o.imaging = A
         else:
             o.imaging = None
     else:
-        r = S(F_412, v)
+        r = S(F_499, v)
         if r.__class__ is Bad:
             P.append(((p, 'imaging'), r))
             o.imaging = None
@@ -12816,66 +7746,14 @@ def b_headings(d, p, P):
                 d['imaging'] = r[1]
     v = g('physiotherapy')
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'physiotherapy')
-        o1 = NEW(C_518)
-        g1 = d1.get
-        v1 = g1('requested')
-        if v1.__class__ is int and v1 >= 0:
-            o1.requested = v1
-        elif v1 is None:
-            if 'requested' not in d1:
-                o1.requested = A
-            else:
-                o1.requested = None
-        else:
-            r1 = S(F_520, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'requested'), r1))
-                o1.requested = None
-            else:
-                o1.requested = r1[0]
-                if r1[1] is not v1:
-                    d1['requested'] = r1[1]
-        v1 = g1('lines')
-        if v1.__class__ is list:
-            pk1 = (p1, 'lines')
-            o1.lines = [b_line(e1, (pk1, i1), P) if e1.__class__ is dict else BADEL(F_521, e1, pk1, i1, P) for i1, e1 in enumerate(v1)]
-        elif v1 is None:
-            if 'lines' not in d1:
-                o1.lines = A
-            else:
-                o1.lines = None
-        else:
-            r1 = S(F_521, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'lines'), r1))
-                o1.lines = None
-            else:
-                o1.lines = r1[0]
-                if r1[1] is not v1:
-                    d1['lines'] = r1[1]
-        if not d1.keys() <= K_519:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_519:
-                    continue
-                h1 = RARE_heading.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.physiotherapy = o1
+        o.physiotherapy = b_heading(v, (p, 'physiotherapy'), P)
     elif v is None:
         if 'physiotherapy' not in d:
             o.physiotherapy = A
         else:
             o.physiotherapy = None
     else:
-        r = S(F_413, v)
+        r = S(F_500, v)
         if r.__class__ is Bad:
             P.append(((p, 'physiotherapy'), r))
             o.physiotherapy = None
@@ -12885,66 +7763,14 @@ def b_headings(d, p, P):
                 d['physiotherapy'] = r[1]
     v = g('other')
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'other')
-        o1 = NEW(C_518)
-        g1 = d1.get
-        v1 = g1('requested')
-        if v1.__class__ is int and v1 >= 0:
-            o1.requested = v1
-        elif v1 is None:
-            if 'requested' not in d1:
-                o1.requested = A
-            else:
-                o1.requested = None
-        else:
-            r1 = S(F_520, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'requested'), r1))
-                o1.requested = None
-            else:
-                o1.requested = r1[0]
-                if r1[1] is not v1:
-                    d1['requested'] = r1[1]
-        v1 = g1('lines')
-        if v1.__class__ is list:
-            pk1 = (p1, 'lines')
-            o1.lines = [b_line(e1, (pk1, i1), P) if e1.__class__ is dict else BADEL(F_521, e1, pk1, i1, P) for i1, e1 in enumerate(v1)]
-        elif v1 is None:
-            if 'lines' not in d1:
-                o1.lines = A
-            else:
-                o1.lines = None
-        else:
-            r1 = S(F_521, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'lines'), r1))
-                o1.lines = None
-            else:
-                o1.lines = r1[0]
-                if r1[1] is not v1:
-                    d1['lines'] = r1[1]
-        if not d1.keys() <= K_519:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_519:
-                    continue
-                h1 = RARE_heading.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.other = o1
+        o.other = b_heading(v, (p, 'other'), P)
     elif v is None:
         if 'other' not in d:
             o.other = A
         else:
             o.other = None
     else:
-        r = S(F_414, v)
+        r = S(F_501, v)
         if r.__class__ is Bad:
             P.append(((p, 'other'), r))
             o.other = None
@@ -12952,10 +7778,10 @@ def b_headings(d, p, P):
             o.other = r[0]
             if r[1] is not v:
                 d['other'] = r[1]
-    if not d.keys() <= K_400:
+    if not d.keys() <= K_487:
         ex = {}
         for k, v in d.items():
-            if k in K_400:
+            if k in K_487:
                 continue
             h = RARE_headings.get(k)
             if h is None:
@@ -12969,7 +7795,7 @@ def b_headings(d, p, P):
 
 
 def b_heading(d, p, P):
-    o = NEW(C_518)
+    o = NEW(C_502)
     g = d.get
     v = g('requested')
     if v.__class__ is int and v >= 0:
@@ -12980,7 +7806,7 @@ def b_heading(d, p, P):
         else:
             o.requested = None
     else:
-        r = S(F_520, v)
+        r = S(F_504, v)
         if r.__class__ is Bad:
             P.append(((p, 'requested'), r))
             o.requested = None
@@ -12991,14 +7817,14 @@ def b_heading(d, p, P):
     v = g('lines')
     if v.__class__ is list:
         pk = (p, 'lines')
-        o.lines = [b_line(e, (pk, i), P) if e.__class__ is dict else BADEL(F_521, e, pk, i, P) for i, e in enumerate(v)]
+        o.lines = [b_line(e, (pk, i), P) if e.__class__ is dict else BADEL(F_505, e, pk, i, P) for i, e in enumerate(v)]
     elif v is None:
         if 'lines' not in d:
             o.lines = A
         else:
             o.lines = None
     else:
-        r = S(F_521, v)
+        r = S(F_505, v)
         if r.__class__ is Bad:
             P.append(((p, 'lines'), r))
             o.lines = None
@@ -13006,10 +7832,10 @@ def b_heading(d, p, P):
             o.lines = r[0]
             if r[1] is not v:
                 d['lines'] = r[1]
-    if not d.keys() <= K_519:
+    if not d.keys() <= K_503:
         ex = {}
         for k, v in d.items():
-            if k in K_519:
+            if k in K_503:
                 continue
             h = RARE_heading.get(k)
             if h is None:
@@ -13028,7 +7854,7 @@ def h_line__service(o, d, k, v, p, P):
     elif v is None:
         o.service = None
     else:
-        r = S(F_522, v)
+        r = S(F_506, v)
         if r.__class__ is Bad:
             P.append(((p, 'service'), r))
             o.service = None
@@ -13043,7 +7869,7 @@ def h_line__on(o, d, k, v, p, P):
     elif v is None:
         o.on = None
     else:
-        r = S(F_523, v)
+        r = S(F_507, v)
         if r.__class__ is Bad:
             P.append(((p, 'on'), r))
             o.on = None
@@ -13058,7 +7884,7 @@ def h_line__draw_time(o, d, k, v, p, P):
     elif v is None:
         o.draw_time = None
     else:
-        r = S(F_524, v)
+        r = S(F_508, v)
         if r.__class__ is Bad:
             P.append(((p, 'draw_time'), r))
             o.draw_time = None
@@ -13073,7 +7899,7 @@ def h_line__requested(o, d, k, v, p, P):
     elif v is None:
         o.requested = None
     else:
-        r = S(F_525, v)
+        r = S(F_509, v)
         if r.__class__ is Bad:
             P.append(((p, 'requested'), r))
             o.requested = None
@@ -13084,138 +7910,11 @@ def h_line__requested(o, d, k, v, p, P):
 
 def h_line__ordered_by(o, d, k, v, p, P):
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'ordered_by')
-        o1 = NEW(C_126)
-        g1 = d1.get
-        v1 = g1('council_no')
-        if v1.__class__ is str and v1.isascii():
-            o1.council_no = v1
-        elif v1 is None:
-            if 'council_no' not in d1:
-                o1.council_no = A
-            else:
-                o1.council_no = None
-        else:
-            r1 = S(F_128, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'council_no'), r1))
-                o1.council_no = None
-            else:
-                o1.council_no = r1[0]
-                if r1[1] is not v1:
-                    d1['council_no'] = r1[1]
-        v1 = g1('name')
-        if v1.__class__ is str and 'ي' not in v1 and 'ك' not in v1:
-            o1.name = v1
-        elif v1 is None:
-            if 'name' not in d1:
-                o1.name = A
-            else:
-                o1.name = None
-        else:
-            r1 = S(F_129, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'name'), r1))
-                o1.name = None
-            else:
-                o1.name = r1[0]
-                if r1[1] is not v1:
-                    d1['name'] = r1[1]
-        v1 = g1('specialty')
-        if v1.__class__ is str and v1.isascii():
-            o1.specialty = v1
-        elif v1 is None:
-            if 'specialty' not in d1:
-                o1.specialty = A
-            else:
-                o1.specialty = None
-        else:
-            r1 = S(F_130, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'specialty'), r1))
-                o1.specialty = None
-            else:
-                o1.specialty = r1[0]
-                if r1[1] is not v1:
-                    d1['specialty'] = r1[1]
-        v1 = g1('role')
-        if v1.__class__ is str and v1 in E_132:
-            o1.role = v1
-        elif v1 is None:
-            if 'role' not in d1:
-                o1.role = A
-            else:
-                o1.role = None
-        else:
-            r1 = S(F_131, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'role'), r1))
-                o1.role = None
-            else:
-                o1.role = r1[0]
-                if r1[1] is not v1:
-                    d1['role'] = r1[1]
-        v1 = g1('resident_year')
-        if v1.__class__ is int and v1 >= 0:
-            o1.resident_year = v1
-        elif v1 is None:
-            if 'resident_year' not in d1:
-                o1.resident_year = A
-            else:
-                o1.resident_year = None
-        else:
-            r1 = S(F_133, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'resident_year'), r1))
-                o1.resident_year = None
-            else:
-                o1.resident_year = r1[0]
-                if r1[1] is not v1:
-                    d1['resident_year'] = r1[1]
-        v1 = g1('full_time_faculty')
-        if v1 is True or v1 is False:
-            o1.full_time_faculty = v1
-        elif v1 is None:
-            if 'full_time_faculty' not in d1:
-                o1.full_time_faculty = A
-            else:
-                o1.full_time_faculty = None
-        else:
-            r1 = S(F_134, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'full_time_faculty'), r1))
-                o1.full_time_faculty = None
-            else:
-                o1.full_time_faculty = r1[0]
-                if r1[1] is not v1:
-                    d1['full_time_faculty'] = r1[1]
-        o1.national_id = A
-        o1.fellowship = A
-        o1.certifications = A
-        o1.degree = A
-        o1.sector = A
-        o1.center_code = A
-        o1.emergency_duty = A
-        o1.present = A
-        if not d1.keys() <= K_127:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_127:
-                    continue
-                h1 = RARE_prescriber.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.ordered_by = o1
+        o.ordered_by = b_prescriber(v, (p, 'ordered_by'), P)
     elif v is None:
         o.ordered_by = None
     else:
-        r = S(F_526, v)
+        r = S(F_510, v)
         if r.__class__ is Bad:
             P.append(((p, 'ordered_by'), r))
             o.ordered_by = None
@@ -13226,138 +7925,11 @@ def h_line__ordered_by(o, d, k, v, p, P):
 
 def h_line__performed_by(o, d, k, v, p, P):
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'performed_by')
-        o1 = NEW(C_126)
-        g1 = d1.get
-        v1 = g1('council_no')
-        if v1.__class__ is str and v1.isascii():
-            o1.council_no = v1
-        elif v1 is None:
-            if 'council_no' not in d1:
-                o1.council_no = A
-            else:
-                o1.council_no = None
-        else:
-            r1 = S(F_128, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'council_no'), r1))
-                o1.council_no = None
-            else:
-                o1.council_no = r1[0]
-                if r1[1] is not v1:
-                    d1['council_no'] = r1[1]
-        v1 = g1('name')
-        if v1.__class__ is str and 'ي' not in v1 and 'ك' not in v1:
-            o1.name = v1
-        elif v1 is None:
-            if 'name' not in d1:
-                o1.name = A
-            else:
-                o1.name = None
-        else:
-            r1 = S(F_129, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'name'), r1))
-                o1.name = None
-            else:
-                o1.name = r1[0]
-                if r1[1] is not v1:
-                    d1['name'] = r1[1]
-        v1 = g1('specialty')
-        if v1.__class__ is str and v1.isascii():
-            o1.specialty = v1
-        elif v1 is None:
-            if 'specialty' not in d1:
-                o1.specialty = A
-            else:
-                o1.specialty = None
-        else:
-            r1 = S(F_130, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'specialty'), r1))
-                o1.specialty = None
-            else:
-                o1.specialty = r1[0]
-                if r1[1] is not v1:
-                    d1['specialty'] = r1[1]
-        v1 = g1('role')
-        if v1.__class__ is str and v1 in E_132:
-            o1.role = v1
-        elif v1 is None:
-            if 'role' not in d1:
-                o1.role = A
-            else:
-                o1.role = None
-        else:
-            r1 = S(F_131, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'role'), r1))
-                o1.role = None
-            else:
-                o1.role = r1[0]
-                if r1[1] is not v1:
-                    d1['role'] = r1[1]
-        v1 = g1('resident_year')
-        if v1.__class__ is int and v1 >= 0:
-            o1.resident_year = v1
-        elif v1 is None:
-            if 'resident_year' not in d1:
-                o1.resident_year = A
-            else:
-                o1.resident_year = None
-        else:
-            r1 = S(F_133, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'resident_year'), r1))
-                o1.resident_year = None
-            else:
-                o1.resident_year = r1[0]
-                if r1[1] is not v1:
-                    d1['resident_year'] = r1[1]
-        v1 = g1('full_time_faculty')
-        if v1 is True or v1 is False:
-            o1.full_time_faculty = v1
-        elif v1 is None:
-            if 'full_time_faculty' not in d1:
-                o1.full_time_faculty = A
-            else:
-                o1.full_time_faculty = None
-        else:
-            r1 = S(F_134, v1)
-            if r1.__class__ is Bad:
-                P.append(((p1, 'full_time_faculty'), r1))
-                o1.full_time_faculty = None
-            else:
-                o1.full_time_faculty = r1[0]
-                if r1[1] is not v1:
-                    d1['full_time_faculty'] = r1[1]
-        o1.national_id = A
-        o1.fellowship = A
-        o1.certifications = A
-        o1.degree = A
-        o1.sector = A
-        o1.center_code = A
-        o1.emergency_duty = A
-        o1.present = A
-        if not d1.keys() <= K_127:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_127:
-                    continue
-                h1 = RARE_prescriber.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.performed_by = o1
+        o.performed_by = b_prescriber(v, (p, 'performed_by'), P)
     elif v is None:
         o.performed_by = None
     else:
-        r = S(F_527, v)
+        r = S(F_511, v)
         if r.__class__ is Bad:
             P.append(((p, 'performed_by'), r))
             o.performed_by = None
@@ -13372,7 +7944,7 @@ def h_line__physician_present(o, d, k, v, p, P):
     elif v is None:
         o.physician_present = None
     else:
-        r = S(F_528, v)
+        r = S(F_512, v)
         if r.__class__ is Bad:
             P.append(((p, 'physician_present'), r))
             o.physician_present = None
@@ -13387,7 +7959,7 @@ def h_line__report(o, d, k, v, p, P):
     elif v is None:
         o.report = None
     else:
-        r = S(F_529, v)
+        r = S(F_513, v)
         if r.__class__ is Bad:
             P.append(((p, 'report'), r))
             o.report = None
@@ -13402,7 +7974,7 @@ def h_line__report_signed(o, d, k, v, p, P):
     elif v is None:
         o.report_signed = None
     else:
-        r = S(F_530, v)
+        r = S(F_514, v)
         if r.__class__ is Bad:
             P.append(((p, 'report_signed'), r))
             o.report_signed = None
@@ -13417,7 +7989,7 @@ def h_line__results(o, d, k, v, p, P):
     elif v is None:
         o.results = None
     else:
-        r = S(F_531, v)
+        r = S(F_515, v)
         if r.__class__ is Bad:
             P.append(((p, 'results'), r))
             o.results = None
@@ -13427,12 +7999,12 @@ def h_line__results(o, d, k, v, p, P):
                 d['results'] = r[1]
 
 def h_line__list(o, d, k, v, p, P):
-    if v.__class__ is str and v in E_533:
+    if v.__class__ is str and v in E_517:
         o.list = v
     elif v is None:
         o.list = None
     else:
-        r = S(F_532, v)
+        r = S(F_516, v)
         if r.__class__ is Bad:
             P.append(((p, 'list'), r))
             o.list = None
@@ -13442,12 +8014,12 @@ def h_line__list(o, d, k, v, p, P):
                 d['list'] = r[1]
 
 def h_line__ward(o, d, k, v, p, P):
-    if v.__class__ is str and v in E_535:
+    if v.__class__ is str and v in E_519:
         o.ward = v
     elif v is None:
         o.ward = None
     else:
-        r = S(F_534, v)
+        r = S(F_518, v)
         if r.__class__ is Bad:
             P.append(((p, 'ward'), r))
             o.ward = None
@@ -13457,12 +8029,12 @@ def h_line__ward(o, d, k, v, p, P):
                 d['ward'] = r[1]
 
 def h_line__place(o, d, k, v, p, P):
-    if v.__class__ is str and v in E_537:
+    if v.__class__ is str and v in E_521:
         o.place = v
     elif v is None:
         o.place = None
     else:
-        r = S(F_536, v)
+        r = S(F_520, v)
         if r.__class__ is Bad:
             P.append(((p, 'place'), r))
             o.place = None
@@ -13477,7 +8049,7 @@ def h_line__session(o, d, k, v, p, P):
     elif v is None:
         o.session = None
     else:
-        r = S(F_538, v)
+        r = S(F_522, v)
         if r.__class__ is Bad:
             P.append(((p, 'session'), r))
             o.session = None
@@ -13490,7 +8062,7 @@ def h_line__modifiers(o, d, k, v, p, P):
     if v.__class__ is list:
         for i, e in enumerate(v):
             if not (e.__class__ is str and e.isascii()):
-                r = SE(F_539, e)
+                r = SE(F_523, e)
                 if r.__class__ is Bad:
                     P.append((((p, 'modifiers'), i), r))
                 elif r[1] is not e:
@@ -13499,7 +8071,7 @@ def h_line__modifiers(o, d, k, v, p, P):
     elif v is None:
         o.modifiers = None
     else:
-        r = S(F_539, v)
+        r = S(F_523, v)
         if r.__class__ is Bad:
             P.append(((p, 'modifiers'), r))
             o.modifiers = None
@@ -13514,7 +8086,7 @@ def h_line__category(o, d, k, v, p, P):
     elif v is None:
         o.category = None
     else:
-        r = S(F_540, v)
+        r = S(F_524, v)
         if r.__class__ is Bad:
             P.append(((p, 'category'), r))
             o.category = None
@@ -13529,7 +8101,7 @@ def h_line__prosthesis(o, d, k, v, p, P):
     elif v is None:
         o.prosthesis = None
     else:
-        r = S(F_541, v)
+        r = S(F_525, v)
         if r.__class__ is Bad:
             P.append(((p, 'prosthesis'), r))
             o.prosthesis = None
@@ -13544,7 +8116,7 @@ def h_line__in_operation_note(o, d, k, v, p, P):
     elif v is None:
         o.in_operation_note = None
     else:
-        r = S(F_542, v)
+        r = S(F_526, v)
         if r.__class__ is Bad:
             P.append(((p, 'in_operation_note'), r))
             o.in_operation_note = None
@@ -13559,7 +8131,7 @@ def h_line__sticker(o, d, k, v, p, P):
     elif v is None:
         o.sticker = None
     else:
-        r = S(F_543, v)
+        r = S(F_527, v)
         if r.__class__ is Bad:
             P.append(((p, 'sticker'), r))
             o.sticker = None
@@ -13574,7 +8146,7 @@ def h_line__invoice(o, d, k, v, p, P):
     elif v is None:
         o.invoice = None
     else:
-        r = S(F_544, v)
+        r = S(F_528, v)
         if r.__class__ is Bad:
             P.append(((p, 'invoice'), r))
             o.invoice = None
@@ -13589,7 +8161,7 @@ def h_line__invoice_ref(o, d, k, v, p, P):
     elif v is None:
         o.invoice_ref = None
     else:
-        r = S(F_545, v)
+        r = S(F_529, v)
         if r.__class__ is Bad:
             P.append(((p, 'invoice_ref'), r))
             o.invoice_ref = None
@@ -13604,7 +8176,7 @@ def h_line__hours(o, d, k, v, p, P):
     elif v is None:
         o.hours = None
     else:
-        r = S(F_546, v)
+        r = S(F_530, v)
         if r.__class__ is Bad:
             P.append(((p, 'hours'), r))
             o.hours = None
@@ -13619,7 +8191,7 @@ def h_line__pump(o, d, k, v, p, P):
     elif v is None:
         o.pump = None
     else:
-        r = S(F_547, v)
+        r = S(F_531, v)
         if r.__class__ is Bad:
             P.append(((p, 'pump'), r))
             o.pump = None
@@ -13634,7 +8206,7 @@ def h_line__refill(o, d, k, v, p, P):
     elif v is None:
         o.refill = None
     else:
-        r = S(F_548, v)
+        r = S(F_532, v)
         if r.__class__ is Bad:
             P.append(((p, 'refill'), r))
             o.refill = None
@@ -13649,7 +8221,7 @@ def h_line__drug(o, d, k, v, p, P):
     elif v is None:
         o.drug = None
     else:
-        r = S(F_549, v)
+        r = S(F_533, v)
         if r.__class__ is Bad:
             P.append(((p, 'drug'), r))
             o.drug = None
@@ -13664,7 +8236,7 @@ def h_line__leads(o, d, k, v, p, P):
     elif v is None:
         o.leads = None
     else:
-        r = S(F_550, v)
+        r = S(F_534, v)
         if r.__class__ is Bad:
             P.append(((p, 'leads'), r))
             o.leads = None
@@ -13679,7 +8251,7 @@ def h_line__nights(o, d, k, v, p, P):
     elif v is None:
         o.nights = None
     else:
-        r = S(F_551, v)
+        r = S(F_535, v)
         if r.__class__ is Bad:
             P.append(((p, 'nights'), r))
             o.nights = None
@@ -13694,7 +8266,7 @@ def h_line__physician_assessment(o, d, k, v, p, P):
     elif v is None:
         o.physician_assessment = None
     else:
-        r = S(F_552, v)
+        r = S(F_536, v)
         if r.__class__ is Bad:
             P.append(((p, 'physician_assessment'), r))
             o.physician_assessment = None
@@ -13704,7 +8276,7 @@ def h_line__physician_assessment(o, d, k, v, p, P):
                 d['physician_assessment'] = r[1]
 
 def b_line(d, p, P):
-    o = NEW(C_553)
+    o = NEW(C_537)
     g = d.get
     v = g('code')
     if v.__class__ is str and v in CODES:
@@ -13715,7 +8287,7 @@ def b_line(d, p, P):
         else:
             o.code = None
     else:
-        r = S(F_555, v)
+        r = S(F_539, v)
         if r.__class__ is Bad:
             P.append(((p, 'code'), r))
             o.code = None
@@ -13732,7 +8304,7 @@ def b_line(d, p, P):
         else:
             o.name = None
     else:
-        r = S(F_556, v)
+        r = S(F_540, v)
         if r.__class__ is Bad:
             P.append(((p, 'name'), r))
             o.name = None
@@ -13749,7 +8321,7 @@ def b_line(d, p, P):
         else:
             o.irc = None
     else:
-        r = S(F_557, v)
+        r = S(F_541, v)
         if r.__class__ is Bad:
             P.append(((p, 'irc'), r))
             o.irc = None
@@ -13766,7 +8338,7 @@ def b_line(d, p, P):
         else:
             o.qty = None
     else:
-        r = S(F_558, v)
+        r = S(F_542, v)
         if r.__class__ is Bad:
             P.append(((p, 'qty'), r))
             o.qty = None
@@ -13783,7 +8355,7 @@ def b_line(d, p, P):
         else:
             o.unit_price = None
     else:
-        r = S(F_559, v)
+        r = S(F_543, v)
         if r.__class__ is Bad:
             P.append(((p, 'unit_price'), r))
             o.unit_price = None
@@ -13800,7 +8372,7 @@ def b_line(d, p, P):
         else:
             o.ordered = None
     else:
-        r = S(F_560, v)
+        r = S(F_544, v)
         if r.__class__ is Bad:
             P.append(((p, 'ordered'), r))
             o.ordered = None
@@ -13836,10 +8408,10 @@ def b_line(d, p, P):
     o.leads = A
     o.nights = A
     o.physician_assessment = A
-    if not d.keys() <= K_554:
+    if not d.keys() <= K_538:
         ex = {}
         for k, v in d.items():
-            if k in K_554:
+            if k in K_538:
                 continue
             h = RARE_line.get(k)
             if h is None:
@@ -13858,7 +8430,7 @@ def h_global_package__name_fa(o, d, k, v, p, P):
     elif v is None:
         o.name_fa = None
     else:
-        r = S(F_561, v)
+        r = S(F_545, v)
         if r.__class__ is Bad:
             P.append(((p, 'name_fa'), r))
             o.name_fa = None
@@ -13873,7 +8445,7 @@ def h_global_package__code(o, d, k, v, p, P):
     elif v is None:
         o.code = None
     else:
-        r = S(F_562, v)
+        r = S(F_546, v)
         if r.__class__ is Bad:
             P.append(((p, 'code'), r))
             o.code = None
@@ -13883,12 +8455,12 @@ def h_global_package__code(o, d, k, v, p, P):
                 d['code'] = r[1]
 
 def h_global_package__grade(o, d, k, v, p, P):
-    if v.__class__ is str and v in E_564:
+    if v.__class__ is str and v in E_548:
         o.grade = v
     elif v is None:
         o.grade = None
     else:
-        r = S(F_563, v)
+        r = S(F_547, v)
         if r.__class__ is Bad:
             P.append(((p, 'grade'), r))
             o.grade = None
@@ -13903,7 +8475,7 @@ def h_global_package__requested(o, d, k, v, p, P):
     elif v is None:
         o.requested = None
     else:
-        r = S(F_565, v)
+        r = S(F_549, v)
         if r.__class__ is Bad:
             P.append(((p, 'requested'), r))
             o.requested = None
@@ -13916,7 +8488,7 @@ def h_global_package__modifiers(o, d, k, v, p, P):
     if v.__class__ is list:
         for i, e in enumerate(v):
             if not (e.__class__ is str and e.isascii()):
-                r = SE(F_566, e)
+                r = SE(F_550, e)
                 if r.__class__ is Bad:
                     P.append((((p, 'modifiers'), i), r))
                 elif r[1] is not e:
@@ -13925,7 +8497,7 @@ def h_global_package__modifiers(o, d, k, v, p, P):
     elif v is None:
         o.modifiers = None
     else:
-        r = S(F_566, v)
+        r = S(F_550, v)
         if r.__class__ is Bad:
             P.append(((p, 'modifiers'), r))
             o.modifiers = None
@@ -13940,7 +8512,7 @@ def h_global_package__modifier_requested(o, d, k, v, p, P):
     elif v is None:
         o.modifier_requested = None
     else:
-        r = S(F_567, v)
+        r = S(F_551, v)
         if r.__class__ is Bad:
             P.append(((p, 'modifier_requested'), r))
             o.modifier_requested = None
@@ -13955,7 +8527,7 @@ def h_global_package__full_time_addition_requested(o, d, k, v, p, P):
     elif v is None:
         o.full_time_addition_requested = None
     else:
-        r = S(F_568, v)
+        r = S(F_552, v)
         if r.__class__ is Bad:
             P.append(((p, 'full_time_addition_requested'), r))
             o.full_time_addition_requested = None
@@ -13965,7 +8537,7 @@ def h_global_package__full_time_addition_requested(o, d, k, v, p, P):
                 d['full_time_addition_requested'] = r[1]
 
 def b_global_package(d, p, P):
-    o = NEW(C_384)
+    o = NEW(C_553)
     g = d.get
     v = g('name')
     if v.__class__ is str and v.isascii():
@@ -13976,7 +8548,7 @@ def b_global_package(d, p, P):
         else:
             o.name = None
     else:
-        r = S(F_386, v)
+        r = S(F_555, v)
         if r.__class__ is Bad:
             P.append(((p, 'name'), r))
             o.name = None
@@ -13991,10 +8563,10 @@ def b_global_package(d, p, P):
     o.modifiers = A
     o.modifier_requested = A
     o.full_time_addition_requested = A
-    if not d.keys() <= K_385:
+    if not d.keys() <= K_554:
         ex = {}
         for k, v in d.items():
-            if k in K_385:
+            if k in K_554:
                 continue
             h = RARE_global_package.get(k)
             if h is None:
@@ -14013,7 +8585,7 @@ def h_accident__first_discharged_on(o, d, k, v, p, P):
     elif v is None:
         o.first_discharged_on = None
     else:
-        r = S(F_569, v)
+        r = S(F_556, v)
         if r.__class__ is Bad:
             P.append(((p, 'first_discharged_on'), r))
             o.first_discharged_on = None
@@ -14028,7 +8600,7 @@ def h_accident__employer_liable(o, d, k, v, p, P):
     elif v is None:
         o.employer_liable = None
     else:
-        r = S(F_570, v)
+        r = S(F_557, v)
         if r.__class__ is Bad:
             P.append(((p, 'employer_liable'), r))
             o.employer_liable = None
@@ -14038,10 +8610,10 @@ def h_accident__employer_liable(o, d, k, v, p, P):
                 d['employer_liable'] = r[1]
 
 def b_accident(d, p, P):
-    o = NEW(C_388)
+    o = NEW(C_558)
     g = d.get
     v = g('kind')
-    if v.__class__ is str and v in E_391:
+    if v.__class__ is str and v in E_561:
         o.kind = v
     elif v is None:
         if 'kind' not in d:
@@ -14049,7 +8621,7 @@ def b_accident(d, p, P):
         else:
             o.kind = None
     else:
-        r = S(F_390, v)
+        r = S(F_560, v)
         if r.__class__ is Bad:
             P.append(((p, 'kind'), r))
             o.kind = None
@@ -14066,7 +8638,7 @@ def b_accident(d, p, P):
         else:
             o.on = None
     else:
-        r = S(F_392, v)
+        r = S(F_562, v)
         if r.__class__ is Bad:
             P.append(((p, 'on'), r))
             o.on = None
@@ -14076,10 +8648,10 @@ def b_accident(d, p, P):
                 d['on'] = r[1]
     o.first_discharged_on = A
     o.employer_liable = A
-    if not d.keys() <= K_389:
+    if not d.keys() <= K_559:
         ex = {}
         for k, v in d.items():
-            if k in K_389:
+            if k in K_559:
                 continue
             h = RARE_accident.get(k)
             if h is None:
@@ -14093,12 +8665,12 @@ def b_accident(d, p, P):
 
 
 def h_injury__cause(o, d, k, v, p, P):
-    if v.__class__ is str and v in E_572:
+    if v.__class__ is str and v in E_564:
         o.cause = v
     elif v is None:
         o.cause = None
     else:
-        r = S(F_571, v)
+        r = S(F_563, v)
         if r.__class__ is Bad:
             P.append(((p, 'cause'), r))
             o.cause = None
@@ -14109,31 +8681,11 @@ def h_injury__cause(o, d, k, v, p, P):
 
 def h_injury__assailant(o, d, k, v, p, P):
     if v.__class__ is dict:
-        d1 = v
-        p1 = (p, 'assailant')
-        o1 = NEW(C_574)
-        o1.relation = A
-        o1.identity = A
-        o1.fled = A
-        o1.mental_disorder = A
-        if not d1.keys() <= K_24:
-            ex1 = {}
-            for k1, v1 in d1.items():
-                if k1 in K_24:
-                    continue
-                h1 = RARE_injury__assailant.get(k1)
-                if h1 is None:
-                    ex1[k1] = v1
-                else:
-                    h1(o1, d1, k1, v1, p1, P)
-            o1.extra_ = ex1
-        else:
-            o1.extra_ = {}
-        o.assailant = o1
+        o.assailant = b_injury__assailant(v, (p, 'assailant'), P)
     elif v is None:
         o.assailant = None
     else:
-        r = S(F_573, v)
+        r = S(F_565, v)
         if r.__class__ is Bad:
             P.append(((p, 'assailant'), r))
             o.assailant = None
@@ -14148,7 +8700,7 @@ def h_injury__judicial_confirmation(o, d, k, v, p, P):
     elif v is None:
         o.judicial_confirmation = None
     else:
-        r = S(F_575, v)
+        r = S(F_566, v)
         if r.__class__ is Bad:
             P.append(((p, 'judicial_confirmation'), r))
             o.judicial_confirmation = None
@@ -14158,14 +8710,14 @@ def h_injury__judicial_confirmation(o, d, k, v, p, P):
                 d['judicial_confirmation'] = r[1]
 
 def b_injury(d, p, P):
-    o = NEW(C_349)
+    o = NEW(C_567)
     o.cause = A
     o.assailant = A
     o.judicial_confirmation = A
-    if not d.keys() <= K_24:
+    if not d.keys() <= K_27:
         ex = {}
         for k, v in d.items():
-            if k in K_24:
+            if k in K_27:
                 continue
             h = RARE_injury.get(k)
             if h is None:
@@ -14179,12 +8731,12 @@ def b_injury(d, p, P):
 
 
 def h_injury__assailant__relation(o, d, k, v, p, P):
-    if v.__class__ is str and v in E_577:
+    if v.__class__ is str and v in E_569:
         o.relation = v
     elif v is None:
         o.relation = None
     else:
-        r = S(F_576, v)
+        r = S(F_568, v)
         if r.__class__ is Bad:
             P.append(((p, 'relation'), r))
             o.relation = None
@@ -14194,12 +8746,12 @@ def h_injury__assailant__relation(o, d, k, v, p, P):
                 d['relation'] = r[1]
 
 def h_injury__assailant__identity(o, d, k, v, p, P):
-    if v.__class__ is str and v in E_579:
+    if v.__class__ is str and v in E_571:
         o.identity = v
     elif v is None:
         o.identity = None
     else:
-        r = S(F_578, v)
+        r = S(F_570, v)
         if r.__class__ is Bad:
             P.append(((p, 'identity'), r))
             o.identity = None
@@ -14214,7 +8766,7 @@ def h_injury__assailant__fled(o, d, k, v, p, P):
     elif v is None:
         o.fled = None
     else:
-        r = S(F_580, v)
+        r = S(F_572, v)
         if r.__class__ is Bad:
             P.append(((p, 'fled'), r))
             o.fled = None
@@ -14229,7 +8781,7 @@ def h_injury__assailant__mental_disorder(o, d, k, v, p, P):
     elif v is None:
         o.mental_disorder = None
     else:
-        r = S(F_581, v)
+        r = S(F_573, v)
         if r.__class__ is Bad:
             P.append(((p, 'mental_disorder'), r))
             o.mental_disorder = None
@@ -14244,10 +8796,10 @@ def b_injury__assailant(d, p, P):
     o.identity = A
     o.fled = A
     o.mental_disorder = A
-    if not d.keys() <= K_24:
+    if not d.keys() <= K_27:
         ex = {}
         for k, v in d.items():
-            if k in K_24:
+            if k in K_27:
                 continue
             h = RARE_injury__assailant.get(k)
             if h is None:
@@ -14263,11 +8815,11 @@ def b_injury__assailant(d, p, P):
 def h_burn__regions(o, d, k, v, p, P):
     if v.__class__ is list:
         pk = (p, 'regions')
-        o.regions = [b_burn__regions(e, (pk, i), P) if e.__class__ is dict else BADEL(F_582, e, pk, i, P) for i, e in enumerate(v)]
+        o.regions = [b_burn__regions(e, (pk, i), P) if e.__class__ is dict else BADEL(F_575, e, pk, i, P) for i, e in enumerate(v)]
     elif v is None:
         o.regions = None
     else:
-        r = S(F_582, v)
+        r = S(F_575, v)
         if r.__class__ is Bad:
             P.append(((p, 'regions'), r))
             o.regions = None
@@ -14282,7 +8834,7 @@ def h_burn__tbsa_declared(o, d, k, v, p, P):
     elif v is None:
         o.tbsa_declared = None
     else:
-        r = S(F_583, v)
+        r = S(F_576, v)
         if r.__class__ is Bad:
             P.append(((p, 'tbsa_declared'), r))
             o.tbsa_declared = None
@@ -14297,7 +8849,7 @@ def h_burn__area_cm2(o, d, k, v, p, P):
     elif v is None:
         o.area_cm2 = None
     else:
-        r = S(F_584, v)
+        r = S(F_577, v)
         if r.__class__ is Bad:
             P.append(((p, 'area_cm2'), r))
             o.area_cm2 = None
@@ -14307,14 +8859,14 @@ def h_burn__area_cm2(o, d, k, v, p, P):
                 d['area_cm2'] = r[1]
 
 def b_burn(d, p, P):
-    o = NEW(C_351)
+    o = NEW(C_578)
     o.regions = A
     o.tbsa_declared = A
     o.area_cm2 = A
-    if not d.keys() <= K_24:
+    if not d.keys() <= K_27:
         ex = {}
         for k, v in d.items():
-            if k in K_24:
+            if k in K_27:
                 continue
             h = RARE_burn.get(k)
             if h is None:
@@ -14333,7 +8885,7 @@ def h_burn__regions__region(o, d, k, v, p, P):
     elif v is None:
         o.region = None
     else:
-        r = S(F_585, v)
+        r = S(F_579, v)
         if r.__class__ is Bad:
             P.append(((p, 'region'), r))
             o.region = None
@@ -14343,12 +8895,12 @@ def h_burn__regions__region(o, d, k, v, p, P):
                 d['region'] = r[1]
 
 def h_burn__regions__side(o, d, k, v, p, P):
-    if v.__class__ is str and v in E_587:
+    if v.__class__ is str and v in E_581:
         o.side = v
     elif v is None:
         o.side = None
     else:
-        r = S(F_586, v)
+        r = S(F_580, v)
         if r.__class__ is Bad:
             P.append(((p, 'side'), r))
             o.side = None
@@ -14358,13 +8910,13 @@ def h_burn__regions__side(o, d, k, v, p, P):
                 d['side'] = r[1]
 
 def b_burn__regions(d, p, P):
-    o = NEW(C_588)
+    o = NEW(C_582)
     o.region = A
     o.side = A
-    if not d.keys() <= K_24:
+    if not d.keys() <= K_27:
         ex = {}
         for k, v in d.items():
-            if k in K_24:
+            if k in K_27:
                 continue
             h = RARE_burn__regions.get(k)
             if h is None:
@@ -14378,7 +8930,7 @@ def b_burn__regions(d, p, P):
 
 
 def b_declared(d, p, P):
-    o = NEW(C_42)
+    o = NEW(C_583)
     g = d.get
     v = g('count')
     if v.__class__ is int and v >= 0:
@@ -14389,7 +8941,7 @@ def b_declared(d, p, P):
         else:
             o.count = None
     else:
-        r = S(F_44, v)
+        r = S(F_585, v)
         if r.__class__ is Bad:
             P.append(((p, 'count'), r))
             o.count = None
@@ -14406,7 +8958,7 @@ def b_declared(d, p, P):
         else:
             o.total = None
     else:
-        r = S(F_45, v)
+        r = S(F_586, v)
         if r.__class__ is Bad:
             P.append(((p, 'total'), r))
             o.total = None
@@ -14423,7 +8975,7 @@ def b_declared(d, p, P):
         else:
             o.insured_share = None
     else:
-        r = S(F_46, v)
+        r = S(F_587, v)
         if r.__class__ is Bad:
             P.append(((p, 'insured_share'), r))
             o.insured_share = None
@@ -14440,7 +8992,7 @@ def b_declared(d, p, P):
         else:
             o.org_share = None
     else:
-        r = S(F_47, v)
+        r = S(F_588, v)
         if r.__class__ is Bad:
             P.append(((p, 'org_share'), r))
             o.org_share = None
@@ -14448,10 +9000,10 @@ def b_declared(d, p, P):
             o.org_share = r[0]
             if r[1] is not v:
                 d['org_share'] = r[1]
-    if not d.keys() <= K_43:
+    if not d.keys() <= K_584:
         ex = {}
         for k, v in d.items():
-            if k in K_43:
+            if k in K_584:
                 continue
             h = RARE_declared.get(k)
             if h is None:

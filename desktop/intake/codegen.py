@@ -23,7 +23,6 @@ changes (tools/gen_model.py does it too):
 """
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
@@ -42,14 +41,6 @@ CACHED = {"date": "DATES", "datetime": "DATETIMES", "month": "MONTHS", "time": "
 TRUSTED_PARSE = {"date": "TD", "datetime": "TDT", "month": "TM", "time": "TT"}
 
 
-# the generated builders' local names (renamed with a suffix when a body is inlined); string literals are skipped
-_LOCAL = re.compile(r"""'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|(?<![.\w])(o|d|g|v|p|x|r|e|i|xs|pk|ex|k|h)\b""")
-
-
-def _suffix(m: re.Match) -> str:
-    return m.group(0) if m.group(1) is None else m.group(1) + "1"
-
-
 def fname(table: str) -> str:
     return table.replace(".", "__")
 
@@ -59,13 +50,9 @@ def is_dense(table: str, spec: _v.Spec) -> bool:
 
 
 class _Gen:
-    def __init__(self, trusted: bool, parent: "_Gen | None" = None):
+    def __init__(self, trusted: bool):
         self.trusted = trusted
-        self.depth = 0 if parent is None else parent.depth + 1
         self.lines: list[str] = []
-        if parent is not None:            # an inlined body shares the module's constants
-            self.consts, self.names, self.rare_maps = parent.consts, parent.names, parent.rare_maps
-            return
         self.consts: dict[str, str] = {}      # name → defining expression
         self.names: dict[str, str] = {}       # defining expression → name
 
@@ -162,10 +149,7 @@ class _Gen:
         elif t in ("ref", "object"):
             target = spec.ref if t == "ref" else spec.object
             self.emit(ind, "if v.__class__ is dict:")
-            if self.depth == 0:
-                self.inline(ind + 1, target, key, attr)
-            else:
-                self.emit(ind + 1, f"o.{attr} = b_{fname(target)}(v, (p, {key!r}), P)")
+            self.emit(ind + 1, f"o.{attr} = b_{fname(target)}(v, (p, {key!r}), P)")
         elif t == "map":
             self.emit(ind, "if v.__class__ is dict:")
             self.emit(ind + 1, f"o.{attr} = MAP({F}, v, (p, {key!r}), P)")
@@ -213,17 +197,6 @@ class _Gen:
                 expr = "v[:]"
         elif t in ("ref", "object"):
             target = spec.ref if t == "ref" else spec.object
-            if self.depth == 0:
-                if dense:
-                    self.emit(ind, "if v is None:")
-                    absent = "[]" if spec.empty_when_absent else "A"
-                    self.emit(ind + 1, f"o.{attr} = None if {spec.key!r} in d else {absent}")
-                else:
-                    self.emit(ind, "if v is None:")
-                    self.emit(ind + 1, f"o.{attr} = None")
-                self.emit(ind, "else:")
-                self.inline(ind + 1, target, spec.key, attr)
-                return
             expr = f"t_{fname(target)}(v)"
         elif t == "map":
             expr = f"TMAP({F}, v)"
@@ -311,18 +284,6 @@ class _Gen:
         self.emit(ind + 1, "o.extra_ = ex")
         self.emit(ind, "else:")
         self.emit(ind + 1, "o.extra_ = {}")
-
-    def inline(self, ind: int, target: str, key: str, attr: str):
-        """The body of `target`'s builder, in place of a call (a single nested object of a top-level builder):
-        its local names get the suffix 1; `v` (the dict) becomes its `d1`."""
-        sub = _Gen(self.trusted, parent=self)
-        sub.body(0, target)
-        self.emit(ind, "d1 = v")
-        if not self.trusted:
-            self.emit(ind, f"p1 = (p, {key!r})")
-        for line in sub.lines:
-            self.lines.append("    " * ind + _LOCAL.sub(_suffix, line))
-        self.emit(ind, f"o.{attr} = o1")
 
     def run(self) -> str:
         self.rare_maps: dict[str, dict[str, str]] = {}

@@ -309,7 +309,7 @@ def _date_parts(y: int, mo: int, d: int, raw: str) -> JDate | Bad:
                    f"تاریخ {fa_digits(canon)} معتبر نیست: {MONTHS_FA[mo - 1]} ماه {fa_digits(dim)} روز دارد")
     jd = DATES.get(canon)
     if jd is None:
-        jd = JDate(y, mo, d)
+        jd = JDate.of(y, mo, d)
         _remember(DATES, canon, jd)
     return jd
 

@@ -8,8 +8,8 @@ class StoreError(Exception):
     """Something the store refused or could not do.  Nothing was changed when it is raised.
 
     `code` is a short machine tag: `signed_batch`, `unknown_batch`, `bad_state`, `bad_transition`,
-    `bad_input`, `bad_event`, `bad_result`, `unsupported_url`, `cannot_connect`, `newer_schema`,
-    `concurrent_import`.
+    `reason_required`, `bad_input`, `bad_event`, `bad_result`, `unsupported_url`, `cannot_connect`,
+    `newer_schema`, `conflict`.
     """
 
     def __init__(self, message_en: str, message_fa: str, code: str = "store"):

@@ -5,9 +5,9 @@ Everything here works on the plain dicts of claim-batch/1 and review-result/1 as
 produce them (interchange.md §1, §4); nothing outside desktop/store writes SQL.
 
 Import is one write transaction: either the whole batch (batch row, every document, every service row, the
-import event) is stored, or nothing is.  Documents are written with Core `insert()` executemany, each
-document serialised once, their primary keys allotted up front so that the service rows can point at them
-without a RETURNING round trip.
+import event) is stored, or nothing is.  Each document is serialised once, before the transaction starts; the
+rows go in with one executemany per table (SQLite) or COPY (PostgreSQL), the documents' primary keys allotted
+up front so that the service rows can point at them without a RETURNING round trip.
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterator
 
-from sqlalchemy import Text, bindparam, delete, func, insert, select, text, update
+from sqlalchemy import Text, bindparam, cast, delete, func, insert, select, text, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
@@ -32,6 +32,7 @@ __all__ = ["Store", "ImportOutcome", "HistoryDoc", "StoreError", "STATES"]
 log = logging.getLogger(__name__)
 
 _encode = jsontext.dumps
+_encode_utf8 = jsontext.dumps_utf8     # documents: bytes (orjson) or str, both stored as TEXT
 _decode = jsontext.loads
 
 
@@ -46,6 +47,7 @@ def _no_gc():
     finally:
         if was_enabled:
             gc.enable()
+
 
 #: SQLite's historical bound on host parameters; the fallback history query stays under it
 SQLITE_IN_CHUNK = 900
@@ -170,7 +172,7 @@ SERVICE_COLUMNS = ("batch_pk", "document_pk", "national_id", "code", "served_on"
 class _Prepared:
     batch_id: str
     columns: dict            # batch-row columns taken from the header (and header_json)
-    docs: list[tuple]        # (kind, seq, national_id, served_on, requested_total, doc_json)
+    docs: list[tuple]        # (kind, seq, national_id, served_on, requested_total, doc_json: UTF-8 bytes or str)
     services: list[tuple]    # (document index, national_id, code, served_on, qty, provider_code)
 
 
@@ -212,7 +214,7 @@ def _prepare(normalized: dict) -> _Prepared:
                     raise _bad_input(f"$.{key}[{i}]", "a document must be a JSON object",
                                      "سند باید یک شیء JSON باشد")
                 try:
-                    doc_json = _encode(doc)
+                    doc_json = _encode_utf8(doc)
                 except (TypeError, ValueError, RecursionError) as exc:
                     raise _bad_input(f"$.{key}[{i}]", f"cannot be stored as JSON ({exc})",
                                      "قابل ذخیره به صورت JSON نیست") from None
@@ -343,7 +345,7 @@ class Store:
                 raise StoreError(
                     f"batch {prepared.batch_id!r} could not be stored: {str(exc.orig).splitlines()[0]}",
                     f"پرونده «{prepared.batch_id}» ذخیره نشد (شاید هم‌زمان از جای دیگری وارد می‌شود)؛ "
-                    f"دوباره تلاش کنید", "concurrent_import") from None
+                    f"دوباره تلاش کنید", "conflict") from None
 
     def _import_prepared(self, prepared: _Prepared, source_file: str, sha256: str, who: str) -> ImportOutcome:
         batch_id = prepared.batch_id
@@ -396,23 +398,40 @@ class Store:
 
     def _executemany(self, conn: Connection, table, columns: tuple[str, ...], rows: list[tuple]) -> None:
         """INSERT many rows in this connection's transaction, at the speed of the driver: SQLAlchemy's per-row
-        parameter processing would cost as much as the database itself for 100,000 documents.  SQLite: the
-        Core `insert(table)` statement through the driver's executemany with tuples; PostgreSQL: COPY."""
+        parameter processing would cost as much as the database itself for 100,000 documents.
+
+        SQLite: Core's `insert(table)` through the driver's executemany with tuples; a JSON column may come as
+        UTF-8 bytes, bound as such and stored as TEXT by `CAST(? AS TEXT)` (SQLite reads a blob cast to text in
+        the database encoding, UTF-8), which spares decoding and re-encoding every document.
+        PostgreSQL: COPY (bytes decoded first)."""
         if not rows:
             return
         driver = conn.connection.driver_connection
         if self.dialect == "sqlite":
-            sql = str(insert(table).compile(dialect=conn.dialect, column_keys=list(columns)))
+            sql = self._sqlite_insert_sql(conn, table, columns)
             cursor = driver.cursor()
             try:
                 cursor.executemany(sql, rows)
             finally:
                 cursor.close()
         else:
+            json_at = [i for i, c in enumerate(columns) if c.endswith("_json")]
             with driver.cursor() as cursor:
                 with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
                     for row in rows:
+                        if json_at:
+                            row = list(row)
+                            for i in json_at:
+                                if isinstance(row[i], bytes):
+                                    row[i] = row[i].decode()
                         copy.write_row(row)
+
+    @staticmethod
+    def _sqlite_insert_sql(conn: Connection, table, columns: tuple[str, ...]) -> str:
+        values = {c: cast(bindparam(c), Text) if c.endswith("_json") else bindparam(c) for c in columns}
+        compiled = insert(table).values(values).compile(dialect=conn.dialect)
+        assert tuple(compiled.positiontup) == tuple(columns), compiled.positiontup   # tuples go in this order
+        return str(compiled)
 
     def _insert_documents(self, conn: Connection, batch_pk: int, docs: list[tuple]) -> list[int]:
         pks = self._allot_document_pks(conn, len(docs))

@@ -321,3 +321,28 @@ def test_booleans_exactly():
     res = parse(doc)
     paper = res.batch.prescriptions[0].paper
     assert paper.center_stamp is False and paper.emergency_stamp is None and paper.council_stamp is ABSENT
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# maps
+
+def test_map_keys_and_values_are_checked_and_normalised():
+    doc = minimal_batch(efile_submitted_on={"۱۴۰۴-۰۷": "۱۴۰۴/۰۸/۰۵", "1404/06": None})
+    doc["batch"]["provider"]["accreditation"] = {"hospital": "1", "wards": {"icu": "2", "ccu": None}}
+    res = parse(doc)
+    assert res.ok, res.problems
+    assert res.batch.batch.efile_submitted_on == {JMonth(1404, 7): JDate(1404, 8, 5), JMonth(1404, 6): None}
+    assert res.normalized["batch"]["efile_submitted_on"] == {"1404/07": "1404/08/05", "1404/06": None}
+    assert res.batch.batch.provider.accreditation.wards == {"icu": "2", "ccu": None}
+
+
+def test_map_problems_name_the_key():
+    doc = minimal_batch(efile_submitted_on={"1404/13": "1404/08/05", "1404/07": "1404/07/31"})
+    doc["batch"]["provider"]["accreditation"] = {"wards": {"vip": "2", "icu": "6"}}
+    res = parse(doc)
+    # objects in document order; inside one object the interchange (§1) fields come first
+    assert [(p.path, p.code) for p in res.problems] == [
+        ("$.batch.provider.accreditation.wards.vip", "not_in_list"),
+        ("$.batch.provider.accreditation.wards.icu", "not_in_list"),
+        ('$.batch.efile_submitted_on["1404/13"]', "invalid_month"),
+        ('$.batch.efile_submitted_on["1404/07"]', "invalid_date")]

@@ -1,18 +1,10 @@
-"""Fixtures of the store tests: a Store on SQLite (in tmp_path) and on a throw-away PostgreSQL server."""
+"""Fixtures of the store tests: a Store on SQLite (in tmp_path) and on a throw-away PostgreSQL server
+(`pg_url` / `pg_fresh_url` of tests/pg.py, made available to every folder by tests/conftest.py)."""
 from __future__ import annotations
-
-import sys
-from pathlib import Path
 
 import pytest
 
-_ROOT = str(Path(__file__).resolve().parents[2])
-if _ROOT not in sys.path:          # `tests.pg` whether or not tests/ is a package
-    sys.path.insert(0, _ROOT)
-
-from tests.pg import pg_fresh_url, pg_url  # noqa: E402,F401  (fixtures)
-
-from desktop.store import Store  # noqa: E402
+from desktop.store import Store
 
 
 @pytest.fixture(autouse=True)

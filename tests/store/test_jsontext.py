@@ -43,8 +43,11 @@ def test_orjson_and_the_standard_library_write_the_same_values():
 
 
 def test_a_store_round_trips_awkward_values(store):
-    b = batch("B/1404-07", "1404/07", prescriptions=[prescription(1, "0012345679", "1404/07/01",
-                                                                  ("700920", 1, 10))], x_awkward=AWKWARD)
+    """Through the header (Core insert) and through the documents (executemany / COPY)."""
+    doc = prescription(1, "0012345679", "1404/07/01", ("700920", 1, 10))
+    doc["x_awkward"] = AWKWARD
+    doc["items"][0]["description"] = "tab\there\\N back\\slash \\. end"
+    b = batch("B/1404-07", "1404/07", prescriptions=[doc], x_awkward=AWKWARD)
     store.import_batch(b, source_file="b.json", sha256=sha(b))
     assert store.load_batch("B/1404-07") == b
 
@@ -52,6 +55,7 @@ def test_a_store_round_trips_awkward_values(store):
 def test_a_store_without_orjson_round_trips_too(sqlite_url, monkeypatch):
     std = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
     monkeypatch.setattr(store_module, "_encode", std)
+    monkeypatch.setattr(store_module, "_encode_utf8", std)
     monkeypatch.setattr(store_module, "_decode", json.loads)
     b = batch("B/1404-07", "1404/07", prescriptions=[prescription(1, "0012345679", "1404/07/01",
                                                                   ("700920", 1, 10))],

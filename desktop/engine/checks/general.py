@@ -476,3 +476,15 @@ def as_prescribed(rule, ev):
                               detail_fa=f"در نسخه «{written}» نوشته شده و خدمت {fa_digits(code)} محاسبه شده است",
                               data={"code": code, "prescribed_as": written}))
     return out
+
+
+@fact("insured_age_years")
+def _f_age_years(ev):
+    """Whole years from the insured's birth date to the line's (or document's) service date."""
+    ins = _v(getattr(ev.doc, "insured", None))
+    birth = _v(getattr(ins, "birth_date", None)) if ins is not None else None
+    if birth is None:
+        return ABSENT
+    on = ev.line_date()
+    years = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+    return years
