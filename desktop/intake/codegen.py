@@ -36,7 +36,6 @@ __all__ = ["SPECS", "fname", "render", "builder", "MODULES"]
 HERE = Path(__file__).resolve().parent
 MODULES = {False: HERE / "_validating.py", True: HERE / "_trusted.py"}
 
-IDENTITY_TYPES = {"string", "slug", "text", "code", "enum", "int", "number", "rials", "bool"}
 CACHED = {"date": "DATES", "datetime": "DATETIMES", "month": "MONTHS", "time": "TIMES"}
 TRUSTED_PARSE = {"date": "TD", "datetime": "TDT", "month": "TM", "time": "TT"}
 

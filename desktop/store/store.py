@@ -333,14 +333,18 @@ class Store:
                 row = self._batch_row(conn, normalized["batch"].get("id"))
             if row is not None and row.sha256 == sha256:
                 return ImportOutcome(row.pk, row.batch_id, created=False, replaced=False)
+        with _no_gc():      # nothing here is cyclic; 300,000 row tuples would set off full collections
+            return self._import(normalized, str(source_file), sha256, who)
+
+    def _import(self, normalized: dict, source_file: str, sha256: str, who: str) -> ImportOutcome:
         prepared = _prepare(normalized)
         try:
-            return self._import_prepared(prepared, str(source_file), sha256, who)
+            return self._import_prepared(prepared, source_file, sha256, who)
         except IntegrityError:
             # PostgreSQL: another program inserted the same new batch id meanwhile.  Once more: now its row is
             # there and the usual rules (same content: no-op; other content: replace) apply.
             try:
-                return self._import_prepared(prepared, str(source_file), sha256, who)
+                return self._import_prepared(prepared, source_file, sha256, who)
             except IntegrityError as exc:
                 raise StoreError(
                     f"batch {prepared.batch_id!r} could not be stored: {str(exc.orig).splitlines()[0]}",

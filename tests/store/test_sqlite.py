@@ -113,3 +113,15 @@ def test_an_unreachable_server_is_a_clear_error():
         Store.open("postgresql://postgres@127.0.0.1:1/rasidegi")      # plain postgresql:// means psycopg 3
     assert e.value.code == "cannot_connect"
     assert "127.0.0.1:1" in e.value.message_en and "باز نشد" in e.value.message_fa
+
+
+def test_documents_are_stored_as_text(sqlite_store):
+    """doc_json may be bound as UTF-8 bytes; SQLite must still hold TEXT (not BLOB), equal to the JSON."""
+    b = batch("B/1404-07", "1404/07", prescriptions=[prescription(1, "0012345679", "1404/07/01",
+                                                                  ("700920", 1, 10))])
+    sqlite_store.import_batch(b, source_file="b.json", sha256="1")
+    with sqlite_store._engine.connect() as conn:
+        kinds = conn.exec_driver_sql("SELECT typeof(doc_json), typeof(header_json), doc_json FROM documents").one()
+        assert kinds[:2] == ("text", "text")
+        assert "زهرا احمدی‌نژاد" in kinds[2]
+        assert conn.exec_driver_sql("SELECT count(*) FROM documents WHERE doc_json LIKE '%احمدی%'").scalar() == 1
