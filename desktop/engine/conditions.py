@@ -291,3 +291,49 @@ def compile_condition(spec) -> Callable[[Scope], bool]:
         sub = compile_condition(spec["not"])
         return lambda s: not sub(s)
     return _leaf(spec)
+
+
+# ---------------------------------------------------------------------------------------------------- guards
+# A guard is a necessary condition computed once per rule: "at least one of these attributes is present (not
+# ABSENT)". Most documents carry few of the optional facts, so most rules can be skipped without evaluating them.
+
+_ABSENT_FALSE = {"eq", "ne", "in", "not_in", "has", "lacks", "in_group", "in_param", "not_in_group", "not_in_param",
+                 "any_in_group", "all_in_group", "eq_field", "ne_field", "gt", "ge", "lt", "le", "contains_any",
+                 "on_or_after", "before"}
+_ABSENT_FALSE_IF_TRUE = {"is_null", "is_true", "is_false", "missing", "present", "is_object"}
+
+
+def _root(path: str):
+    if path.startswith("$"):
+        return None
+    parts = [_attr(p) for p in path.split(".")]
+    if parts[0] == "item":
+        return ("item", tuple(parts[1:])) if len(parts) > 1 else None
+    if parts[0] in ("batch", "provider"):
+        return None
+    return ("doc", tuple(parts))
+
+
+def guard(spec):
+    """frozenset of ('doc'|'item', attribute path) of which one must be present for `spec` to hold, or None."""
+    if not isinstance(spec, dict):
+        return None
+    if "all" in spec:
+        gs = [g for g in (guard(x) for x in spec["all"]) if g]
+        # the deepest paths are the rarest facts: prefer them
+        return max(gs, key=lambda g: (min(len(p) for _, p in g), -len(g))) if gs else None
+    if "any" in spec:
+        gs = [guard(x) for x in spec["any"]]
+        if not gs or any(g is None for g in gs):
+            return None
+        return frozenset().union(*gs)
+    if "not" in spec or "field" not in spec:
+        return None
+    ops = [k for k in spec if k != "field"]
+    if len(ops) != 1:
+        return None
+    op, arg = ops[0], spec[ops[0]]
+    if op in _ABSENT_FALSE or (op in _ABSENT_FALSE_IF_TRUE and arg is True):
+        r = _root(str(spec["field"]))
+        return frozenset([r]) if r else None
+    return None

@@ -62,6 +62,7 @@ def _sqlite_events(engine: Engine) -> None:
             if mode.lower() not in ("wal", "memory"):
                 log.warning("SQLite refused WAL (journal_mode=%s); a network share? Use PostgreSQL there.", mode)
             cur.execute("PRAGMA synchronous=FULL")
+            cur.execute("PRAGMA cache_size=-65536")     # 64 MiB: a 100,000-document import stays in memory
         finally:
             cur.close()
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from desktop.domain.absent import ABSENT
 from desktop.domain.fa import fa_digits
 from desktop.domain.jalali import JDate, parse_date
-from desktop.engine.conditions import compile_condition
+from desktop.engine.conditions import _walk, compile_condition, guard
 from desktop.engine.evaluate import fact
 from desktop.engine.rules import PROVIDER_GROUPS, register
 
@@ -56,7 +56,11 @@ def _f_on_mother(ev):
 def _compile_condition(params: dict):
     if "when" not in params:
         raise ValueError("`condition` needs params.when")
-    return (compile_condition(params["when"]), compile_condition(params["unless"]) if "unless" in params else None)
+    g = guard(params["when"])
+    doc_guard = tuple(a for k, a in g if k == "doc") if g and all(k == "doc" for k, _ in g) else None
+    item_guard = tuple(a for k, a in g if k == "item") if g and all(k == "item" for k, _ in g) else None
+    return (compile_condition(params["when"]), compile_condition(params["unless"]) if "unless" in params else None,
+            doc_guard, item_guard)
 
 
 def _line_data(ev, item, idx):
@@ -67,7 +71,14 @@ def _line_data(ev, item, idx):
 def condition(rule, ev):
     """A condition (engine.conditions) on the document (`level: document`) or on each line (`level: line`).
     A line-level condition with `action: zero_prescription` zeroes the whole document."""
-    when, unless = rule.compiled
+    when, unless, doc_guard, item_guard = rule.compiled
+    if doc_guard is not None:
+        doc = ev.doc
+        for path in doc_guard:
+            if _walk(doc, path) is not ABSENT:
+                break
+        else:
+            return []          # none of the facts the condition needs is in the document
     if rule.level == "document":
         if when(ev) and not (unless and unless(ev)):
             return [ev.finding(rule)]
@@ -75,6 +86,12 @@ def condition(rule, ev):
     out = []
     doc_wide = rule.action == "zero_prescription"
     for idx, item in enumerate(ev.lines()):
+        if item_guard is not None:
+            for path in item_guard:
+                if _walk(item, path) is not ABSENT:
+                    break
+            else:
+                continue
         ev.item, ev.index = item, idx
         if when(ev) and not (unless and unless(ev)):
             data = _line_data(ev, item, idx)
