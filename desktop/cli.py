@@ -3,6 +3,7 @@
     rasidegi review BATCH.json [BATCH.json …] --out RESULT.json [--db URL] [--tariff T.csv] [--params P.yaml]
     rasidegi demo            review the shipped demo batch on the embedded database and print its totals
     rasidegi rules check F   validate a rule-pack file before an administrator installs it
+    rasidegi rules install F validate it and install it for this office (takes effect at the next review)
     rasidegi rules list      the rules in force, with their ids and dates
 """
 from __future__ import annotations
@@ -107,6 +108,18 @@ def cmd_demo(args) -> int:
 def cmd_rules(args) -> int:
     from desktop.engine.rules import load_pack, load_rules
 
+    if args.action == "install":
+        from desktop.engine.rules import install_pack
+        ok = True
+        for f in args.files:
+            dest, problems = install_pack(f)
+            if problems:
+                ok = False
+                _print_problems(problems)
+                print(f"{f}: not installed / نصب نشد", file=sys.stderr)
+            else:
+                print(f"{f}: installed as {dest} / نصب شد")
+        return EXIT_OK if ok else EXIT_INVALID
     if args.action == "check":
         ok = True
         for f in args.files:
@@ -152,7 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.set_defaults(func=cmd_demo)
 
     ru = sub.add_parser("rules", help="list the rules in force, or check a rule-pack file")
-    ru.add_argument("action", choices=["list", "check"])
+    ru.add_argument("action", choices=["list", "check", "install"])
     ru.add_argument("files", nargs="*")
     ru.set_defaults(func=cmd_rules)
     return ap

@@ -270,12 +270,52 @@ def load_pack(path: str | Path) -> tuple[RulePack | None, list[Problem]]:
     return RulePack(name, file, source, rules, hashlib.sha256(raw_bytes).hexdigest()), []
 
 
-def load_rules(paths: Iterable[str | Path] | None = None) -> RuleSet:
-    """Load every pack (default: every *.yaml directly under rules/); InputError listing every problem."""
+def office_rules_dir() -> Path:
+    """Rule packs an administrator installed (`rasidegi rules install`): loaded after the shipped ones."""
+    from desktop.paths import user_data_dir
+    return user_data_dir() / "rules"
+
+
+def default_pack_paths() -> list[Path]:
     from desktop.paths import rules_dir
 
+    shipped = sorted(p for p in rules_dir().glob("*.yaml"))
+    office = office_rules_dir()
+    installed = sorted(p for p in office.glob("*.yaml")) if office.is_dir() else []
+    names = {p.name for p in installed}
+    # an installed pack of the same file name replaces the shipped one (a corrected circular)
+    return [p for p in shipped if p.name not in names] + installed
+
+
+def install_pack(path: str | Path) -> tuple[Path | None, list[Problem]]:
+    """Validate a rule pack (schema, known check kinds, dates, params, ids unique across packs) and, if it is
+    valid, copy it into the office's rules folder where it takes effect at the next load. Nothing is copied when
+    anything is wrong."""
+    import shutil
+
+    path = Path(path)
+    pack, problems = load_pack(path)
+    if problems:
+        return None, problems
+    others = [p for p in default_pack_paths() if p.name != path.name]
+    try:
+        load_rules(others + [path])
+    except InputError as exc:
+        return None, exc.problems
+    dest_dir = office_rules_dir()
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    dest = dest_dir / path.name
+    tmp = dest.with_suffix(".yaml.tmp")
+    shutil.copyfile(path, tmp)
+    tmp.replace(dest)
+    return dest, []
+
+
+def load_rules(paths: Iterable[str | Path] | None = None) -> RuleSet:
+    """Load every pack (default: the shipped packs under rules/, then the office's installed packs); InputError
+    listing every problem."""
     if paths is None:
-        paths = sorted(p for p in rules_dir().glob("*.yaml"))
+        paths = default_pack_paths()
     packs, problems = [], []
     ids: dict[str, str] = {}
     for p in paths:
