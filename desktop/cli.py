@@ -33,8 +33,10 @@ def _write_json(path: str, data) -> None:
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
     tmp = p.with_suffix(p.suffix + ".tmp")
+    # compact: the C encoder (an indented dump takes the pure-Python path, ~10× slower on a large batch)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, ensure_ascii=False, indent=1)
+        fh.write(text)
         fh.write("\n")
     os.replace(tmp, p)
 
