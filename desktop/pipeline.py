@@ -117,6 +117,7 @@ def review_loaded(loaded: list[LoadedBatch], *, store, ref, rules,
             progress("import", i, len(loaded))
         outcome_import = store.import_batch(lb.normalized, source_file=Path(lb.path).name, sha256=lb.sha256)
         run.imports.append(outcome_import)
+        lb.normalized = None        # stored; the engine reads the typed model — free the JSON tree
         history = _history_for(store, lb)
         if progress:
             progress("review", i, len(loaded))
