@@ -67,11 +67,19 @@ def _summary(result: dict, stream=None) -> None:
 def cmd_review(args) -> int:
     from desktop.pipeline import review_files
 
+    from desktop.store import StoreError
+
     try:
         run = review_files(args.batches, db_url=args.db, tariff=args.tariff, params=args.params)
     except InputError as exc:
         _print_problems(exc.problems)
         return EXIT_INVALID
+    except StoreError as exc:
+        print(f"database: {exc.message_en}", file=sys.stderr)
+        print(f"پایگاه داده: {exc.message_fa}", file=sys.stderr)
+        return EXIT_INVALID if exc.code in ("bad_input", "signed_batch") else EXIT_ERROR
+    for note in run.notes:
+        print(note, file=sys.stderr)
     if args.out:
         _write_json(args.out, run.results[-1])
     if args.out_dir:

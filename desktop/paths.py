@@ -24,6 +24,11 @@ def _shipped(name: str) -> Path:
     packaged = here / name
     if packaged.is_dir():
         return packaged
+    import sys
+    for prefix in (sys.prefix, sys.base_prefix):
+        shared = Path(prefix) / "share" / APP_NAME / name
+        if shared.is_dir():
+            return shared
     raise FileNotFoundError(f"shipped data folder {name!r} not found next to {here}")
 
 

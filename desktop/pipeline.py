@@ -35,6 +35,7 @@ class ReviewRun:
     imports: list = field(default_factory=list)           # store ImportOutcome
     sample_reference: bool = False
     db_url: str = ""
+    notes: list[str] = field(default_factory=list)
 
 
 def load_reference(tariff: str | None = None, params: str | None = None):
@@ -123,7 +124,13 @@ def review_loaded(loaded: list[LoadedBatch], *, store, ref, rules,
             progress("review", i, len(loaded))
         outcome = review_batch(lb.batch, ref, rules, history)
         result = to_result(outcome)
-        store.save_result(lb.batch.batch.id, result, rules_version=outcome.rules_version)
+        if store.state(lb.batch.batch.id) == "signed":
+            # a signed batch keeps its signed result: this review is reported, not stored (reopen it to re-review)
+            result["stored"] = False
+            run.notes.append(f"{lb.batch.batch.id}: the batch is signed; its stored result was kept / "
+                             f"فهرست امضا شده است؛ نتیجهٔ ثبت‌شده تغییر نکرد")
+        else:
+            store.save_result(lb.batch.batch.id, result, rules_version=outcome.rules_version)
         run.outcomes.append(outcome)
         run.results.append(result)
     return run

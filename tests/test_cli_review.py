@@ -137,3 +137,23 @@ def test_same_result_on_sqlite_and_postgresql(tmp_path, pg_fresh_url):
     a = json.loads((sq / "r.json").read_text(encoding="utf-8"))
     b = json.loads((pg / "r.json").read_text(encoding="utf-8"))
     assert a == b
+
+
+def test_a_signed_batch_keeps_its_stored_result(tmp_path, capsys):
+    from desktop.store import Store
+
+    url = f"sqlite:///{tmp_path}/db.sqlite"
+    args = ["review", *_files(tmp_path, GOOD), "--out", str(tmp_path / "r.json"), "--db", url, "-q"]
+    assert main(args) == 0
+    st = Store.open(url)
+    bid = GOOD["batch"]["id"]
+    stored = st.load_result(bid)
+    for state in ("technical_review", "accounting", "signed"):
+        st.set_state(bid, state, who="test")
+    st.close()
+    capsys.readouterr()
+    assert main(args) == 0
+    assert "signed" in capsys.readouterr().err
+    st = Store.open(url)
+    assert st.load_result(bid) == stored
+    st.close()

@@ -376,3 +376,28 @@ def guard(spec):
         r = _root(str(spec["field"]))
         return frozenset([r]) if r else None
     return None
+
+
+def fields_of(spec) -> list[str]:
+    """Every field path a condition reads, in order (for the finding's data: what triggered it)."""
+    out: list[str] = []
+
+    def walk(x):
+        if isinstance(x, dict):
+            if "field" in x:
+                out.append(str(x["field"]))
+                for k, v in x.items():
+                    if k in ("eq_field", "ne_field"):
+                        out.append(str(v))
+            for k in ("all", "any"):
+                for y in x.get(k, ()):
+                    walk(y)
+            if "not" in x:
+                walk(x["not"])
+    walk(spec)
+    seen, res = set(), []
+    for p in out:
+        if p not in seen:
+            seen.add(p)
+            res.append(p)
+    return res

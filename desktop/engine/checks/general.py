@@ -8,7 +8,7 @@ from __future__ import annotations
 from desktop.domain.absent import ABSENT
 from desktop.domain.fa import fa_digits
 from desktop.domain.jalali import JDate, parse_date
-from desktop.engine.conditions import _walk, compile_condition, guard
+from desktop.engine.conditions import _walk, compile_condition, fields_of, guard, resolve_path
 from desktop.engine.evaluate import fact
 from desktop.engine.rules import PROVIDER_GROUPS, register
 
@@ -59,8 +59,24 @@ def _compile_condition(params: dict):
     g = guard(params["when"])
     doc_guard = tuple(a for k, a in g if k == "doc") if g and all(k == "doc" for k, _ in g) else None
     item_guard = tuple(a for k, a in g if k == "item") if g and all(k == "item" for k, _ in g) else None
+    readers = [(p, resolve_path(p)) for p in fields_of(params["when"])]
     return (compile_condition(params["when"]), compile_condition(params["unless"]) if "unless" in params else None,
-            doc_guard, item_guard)
+            doc_guard, item_guard, readers)
+
+
+def _trigger(ev, readers) -> dict:
+    """The facts the condition read, as the reviewer should see them (only those the file gives)."""
+    data = {}
+    for path, read in readers:
+        v = read(ev)
+        if v is ABSENT:
+            continue
+        if isinstance(v, list):
+            v = [str(x) for x in v]
+        elif not isinstance(v, (str, int, float, bool)) and v is not None:
+            v = str(v) if hasattr(v, "ordinal") or hasattr(v, "index") else type(v).__name__
+        data[path] = v
+    return data
 
 
 def _line_data(ev, item, idx):
@@ -71,7 +87,7 @@ def _line_data(ev, item, idx):
 def condition(rule, ev):
     """A condition (engine.conditions) on the document (`level: document`) or on each line (`level: line`).
     A line-level condition with `action: zero_prescription` zeroes the whole document."""
-    when, unless, doc_guard, item_guard = rule.compiled
+    when, unless, doc_guard, item_guard, readers = rule.compiled
     if doc_guard is not None:
         doc = ev.doc
         for path in doc_guard:
@@ -81,7 +97,7 @@ def condition(rule, ev):
             return []          # none of the facts the condition needs is in the document
     if rule.level == "document":
         if when(ev) and not (unless and unless(ev)):
-            return [ev.finding(rule)]
+            return [ev.finding(rule, data=_trigger(ev, readers))]
         return []
     out = []
     doc_wide = rule.action == "zero_prescription"
@@ -95,6 +111,7 @@ def condition(rule, ev):
         ev.item, ev.index = item, idx
         if when(ev) and not (unless and unless(ev)):
             data = _line_data(ev, item, idx)
+            data.update(_trigger(ev, readers))
             out.append(ev.finding(rule, line=None if doc_wide else idx, data=data,
                                   detail_fa=_detail(rule, data)))
             if doc_wide:
