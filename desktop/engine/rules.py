@@ -194,7 +194,8 @@ def load_pack(path: str | Path) -> tuple[RulePack | None, list[Problem]]:
     problems: list[Problem] = []
     try:
         raw_bytes = path.read_bytes()
-        data = yaml.safe_load(raw_bytes.decode("utf-8-sig"))
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)     # libyaml when present: several times faster
+        data = yaml.load(raw_bytes.decode("utf-8-sig"), Loader=loader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         return None, [_p(file, "$", f"cannot read the rule pack: {exc}", f"فایل بستهٔ قواعد خوانده نشد: {exc}")]
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
