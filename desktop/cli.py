@@ -5,6 +5,8 @@
     rasidegi rules check F   validate a rule-pack file before an administrator installs it
     rasidegi rules install F validate it and install it for this office (takes effect at the next review)
     rasidegi rules list      the rules in force, with their ids and dates
+    rasidegi verify SHEET.pdf            is a printed sheet or report authentic and unchanged
+    rasidegi report --provider CODE --from yyyy/mm --to yyyy/mm --out REPORT.pdf [--db URL]
 """
 from __future__ import annotations
 
@@ -89,11 +91,20 @@ def cmd_review(args) -> int:
     if args.sheet:
         try:
             from desktop.printing.sheet import write_sheet
+            from desktop.store import Store
         except ImportError:
             print("the adjustment sheet is not available in this build / برگ تعدیلات در این نسخه در دسترس نیست",
                   file=sys.stderr)
             return EXIT_ERROR
-        write_sheet(run.results[-1], args.sheet)
+        try:
+            with Store.open(args.db) as store:
+                info = write_sheet(run.results[-1], args.sheet, store=store)
+        except InputError as exc:
+            _print_problems(exc.problems)
+            return EXIT_INVALID
+        if not args.quiet:
+            print(f"sheet / برگ تعدیلات: {info.path} (version / نسخهٔ {info.version}, {info.pages} pages / صفحه, "
+                  f"verification code / کد تأیید {info.code})")
     if not args.quiet:
         for r in run.results:
             _summary(r)
@@ -153,6 +164,41 @@ def cmd_rules(args) -> int:
     return EXIT_OK
 
 
+def cmd_verify(args) -> int:
+    from desktop.printing.verify import verify_pdf
+
+    ok = True
+    for f in args.files:
+        outcome = verify_pdf(f)
+        print(f"{f}:")
+        print(outcome.summary_en())
+        print(outcome.summary_fa())
+        ok = ok and outcome.ok
+    return EXIT_OK if ok else EXIT_INVALID
+
+
+def cmd_report(args) -> int:
+    from desktop.printing.report import write_report
+    from desktop.store import Store, StoreError
+
+    try:
+        with Store.open(args.db) as store:
+            info = write_report(store, args.provider, args.first, args.last, args.out,
+                                received_on=args.received_on)
+    except InputError as exc:
+        _print_problems(exc.problems)
+        return EXIT_INVALID
+    except StoreError as exc:
+        print(exc.message_en, file=sys.stderr)
+        print(exc.message_fa, file=sys.stderr)
+        return EXIT_ERROR
+    print(f"performance report / گزارش عملکرد: {info.path} ({len(info.batches)} batches / فهرست, "
+          f"{info.pages} pages / صفحه)")
+    print(f"  last day for objections / آخرین مهلت اعتراض: {info.objection_deadline}")
+    print(f"  verification code / کد تأیید: {info.code}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="rasidegi", description="رسیدگی — medical-document review workstation")
     ap.add_argument("-v", "--verbose", action="store_true")
@@ -178,6 +224,20 @@ def build_parser() -> argparse.ArgumentParser:
     ru.add_argument("action", choices=["list", "check", "install"])
     ru.add_argument("files", nargs="*")
     ru.set_defaults(func=cmd_rules)
+
+    v = sub.add_parser("verify", help="say whether a printed sheet or report is authentic and unchanged")
+    v.add_argument("files", nargs="+", metavar="SHEET.pdf")
+    v.set_defaults(func=cmd_verify)
+
+    rp = sub.add_parser("report", help="the provider's performance report (up to three months)")
+    rp.add_argument("--provider", required=True, metavar="CODE", help="the provider's code")
+    rp.add_argument("--from", dest="first", required=True, metavar="yyyy/mm")
+    rp.add_argument("--to", dest="last", required=True, metavar="yyyy/mm")
+    rp.add_argument("--out", required=True, metavar="REPORT.pdf")
+    rp.add_argument("--received-on", metavar="yyyy/mm/dd",
+                    help="the day the provider receives the report (default today); objections close 15 days later")
+    rp.add_argument("--db", metavar="URL")
+    rp.set_defaults(func=cmd_report)
     return ap
 
 
