@@ -396,7 +396,10 @@ def _evaluate_prescription(ev: DocEval, rules: list[Rule], batch_findings, batch
         qty = getattr(item, "qty", ABSENT)
         qty = 1 if qty in (ABSENT, None) else qty
         lo.tariff = ev.ctx.price(lo.code, on, "government", qty) if lo.code else None
+        factor = None
         if idx in basis_by_line and basis_by_line[idx] is not None:
+            if lo.tariff:
+                factor = Decimal(basis_by_line[idx]) / Decimal(lo.tariff)   # e.g. a specialist's +50 %
             lo.tariff = basis_by_line[idx]
         for x in findings:
             if x.line is None or x.line == idx:
@@ -407,7 +410,8 @@ def _evaluate_prescription(ev: DocEval, rules: list[Rule], batch_findings, batch
             _zero(lo, line_deny.rule)
         else:
             adjust = next((x for x in findings if x.severity == ADJUST and x.line == idx), None)
-            _price_line(ev, lo, item, adjust, pricing_rules, franchise, req_obj, (tot, ins, org), on, findings)
+            _price_line(ev, lo, item, adjust, pricing_rules, franchise, req_obj, (tot, ins, org), on, findings,
+                        factor)
         lines.append(lo)
         ev.item = ev.index = None
     return DocOutcome(kind="prescription", seq=rx.seq, findings=findings, lines=lines)
@@ -421,7 +425,7 @@ def _zero(lo: LineOutcome, rule_id: str):
 
 
 def _price_line(ev, lo: LineOutcome, item, adjust: Finding | None, pricing_rules, franchise: Decimal, req_obj,
-                amounts, on, findings: list[Finding]):
+                amounts, on, findings: list[Finding], factor: Decimal | None = None):
     """Amounts of a line no clause zeroed (docs/general-rules.md, "Amounts").
 
     The basis is the government tariff of what is paid: the billed code × qty, or an adjusting clause's paid
@@ -442,6 +446,8 @@ def _price_line(ev, lo: LineOutcome, item, adjust: Finding | None, pricing_rules
         if adjust.paid_code or adjust.paid_qty is not None:
             qty = adjust.paid_qty if adjust.paid_qty is not None else billed_qty
             basis = ev.ctx.price(lo.paid_code, on, "government", qty) if lo.paid_code else None
+            if basis is not None and factor is not None:
+                basis = rial(Decimal(basis) * factor)      # the price result's multiplier holds for the paid code
             changed = (lo.paid_code != lo.code) or (adjust.paid_qty is not None and adjust.paid_qty != billed_qty)
         if adjust.approved is not None:
             basis = adjust.approved          # the clause's corrected amount is the basis (still ≤ requested)

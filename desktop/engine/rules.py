@@ -93,6 +93,10 @@ CHECK_KINDS: dict[str, CheckKind] = {}
 
 def register(name: str, *, compile: Callable[[dict], Any] | None = None, levels=("document", "line")):
     def deco(fn):
+        old = CHECK_KINDS.get(name)
+        if old is not None and (old.run.__module__, old.run.__qualname__) != (fn.__module__, fn.__qualname__):
+            raise RuntimeError(f"check kind {name!r} is registered twice: {old.run.__module__}.{old.run.__qualname__}"
+                               f" and {fn.__module__}.{fn.__qualname__}")
         CHECK_KINDS[name] = CheckKind(name, fn, compile or (lambda p: p), tuple(levels), (fn.__doc__ or "").strip())
         return fn
     return deco
