@@ -178,10 +178,15 @@ def prescription_validity(rule, ev):
     else:
         limit = written.add_months(int(limit_spec["months"]))
     last = served
+    first = served
     for item in ev.lines():
         d = getattr(item, "served_on", ABSENT)
-        if d not in (ABSENT, None) and d > last:
-            last = d
+        if d not in (ABSENT, None):
+            last = max(last, d)
+            first = min(first, d)
+    if kind == "physiotherapy":
+        # a course is accepted when it STARTS within the validity (its running length is PT-1/PT-2's)
+        last = first
     if last > limit:
         return [ev.finding(rule, detail_fa=f"تاریخ نسخه {fa_digits(written)}، اعتبار تا {fa_digits(limit)}، "
                                            f"ارائهٔ خدمت {fa_digits(last)}",
@@ -200,10 +205,12 @@ def served_in_period(rule, ev):
     served = getattr(ev.doc, "served_on", ABSENT)
     if served not in (ABSENT, None):
         dates.append(served)
-    for item in ev.lines():
-        d = getattr(item, "served_on", ABSENT)
-        if d not in (ABSENT, None):
-            dates.append(d)
+    if ev.provider_kind != "physiotherapy":
+        # a physiotherapy course is filed in the month of its last session (PT-2-N1): `served_on` alone counts
+        for item in ev.lines():
+            d = getattr(item, "served_on", ABSENT)
+            if d not in (ABSENT, None):
+                dates.append(d)
     bad = [d for d in dates if d.period.index not in allowed]
     if bad:
         return [ev.finding(rule, detail_fa=f"تاریخ خدمت {fa_digits(bad[0])} در ماه {fa_digits(b.period)} نیست",
