@@ -1,7 +1,9 @@
 """`rasidegi` — the command line (interchange §5 for `review`; the other commands are the product's own).
 
     rasidegi review BATCH.json [BATCH.json …] --out RESULT.json [--db URL] [--tariff T.csv] [--params P.yaml]
-    rasidegi demo            review the shipped demo batch on the embedded database and print its totals
+    rasidegi demo            review the shipped demo batch on the embedded database and print its totals, then open
+                             the reviewer's desk on it when a display is present (--gui / --no-gui to choose)
+    rasidegi gui [--db URL] [BATCH.json]   the reviewer's desk (PySide6); BATCH.json is imported first
     rasidegi rules check F   validate a rule-pack file before an administrator installs it
     rasidegi rules install F validate it and install it for this office (takes effect at the next review)
     rasidegi rules list      the rules in force, with their ids and dates
@@ -123,7 +125,36 @@ def cmd_demo(args) -> int:
     rc = cmd_review(ns)
     if rc == EXIT_OK:
         print(f"result written to / نتیجه در: {out}")
+        if _wants_gui(args):
+            try:
+                batch_id = json.loads(Path(out).read_text(encoding="utf-8"))["batch_id"]
+            except (OSError, ValueError, KeyError):
+                batch_id = None
+            return _run_gui(db_url=args.db, open_batch_id=batch_id)
     return rc
+
+
+def _wants_gui(args) -> bool:
+    """--gui, or a display (X11/Wayland; Windows and macOS always have one) unless --no-gui."""
+    if getattr(args, "no_gui", False):
+        return False
+    if getattr(args, "gui", False):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) or sys.platform in ("win32",
+                                                                                                     "darwin")
+
+
+def _run_gui(batch: str | None = None, *, db_url: str | None = None, open_batch_id: str | None = None) -> int:
+    try:
+        from desktop.ui.app import main as gui_main
+    except ImportError as exc:
+        print(f"the desk needs PySide6 ({exc}) / برای میز رسیدگی PySide6 لازم است", file=sys.stderr)
+        return EXIT_ERROR
+    return gui_main(batch, db_url=db_url, open_batch_id=open_batch_id)
+
+
+def cmd_gui(args) -> int:
+    return _run_gui(args.batch, db_url=args.db)
 
 
 def cmd_rules(args) -> int:
@@ -218,7 +249,15 @@ def build_parser() -> argparse.ArgumentParser:
     d = sub.add_parser("demo", help="review the shipped demo batch and print its totals")
     d.add_argument("--db", metavar="URL")
     d.add_argument("--out", metavar="RESULT.json")
+    g = d.add_mutually_exclusive_group()
+    g.add_argument("--gui", action="store_true", help="open the reviewer's desk on the demo batch afterwards")
+    g.add_argument("--no-gui", action="store_true", help="only print the totals, even when a display is present")
     d.set_defaults(func=cmd_demo)
+
+    gu = sub.add_parser("gui", help="the reviewer's desk (log in, import, review and mark batches)")
+    gu.add_argument("batch", nargs="?", metavar="BATCH.json", help="a claim-batch/1 file to import first")
+    gu.add_argument("--db", metavar="URL", help="database URL (default: embedded SQLite in the user data folder)")
+    gu.set_defaults(func=cmd_gui)
 
     ru = sub.add_parser("rules", help="list the rules in force, or check a rule-pack file")
     ru.add_argument("action", choices=["list", "check", "install"])

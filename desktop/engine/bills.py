@@ -1,58 +1,198 @@
-"""Hospital bills (interchange §1 "Bill"): the document-level clauses that apply to bills.
+"""Hospital bills (interchange §1 "Bill"; manual, inpatient ماده ۲۰): each heading ticked, circled with its corrected
+amount, or zeroed with a reason, and the figures behind them.
 
-The heading-by-heading calculators of ماده ۲۰ (bed-days, nursing, visits, anaesthesia units, procedure
-percentages, …) are the inpatient rulebook's work (desktop/inpatient, issue "Hospital bills").  Until a heading
-has its calculator, a heading is proposed as requested (tick) and only clauses that concern the whole bill
-(contract, insurer, fund, batch-level findings) change its amounts.
+`evaluate_bill(ev, rules, batch_findings, batch_deny)` is called by engine.evaluate.review_batch for every bill. It runs
+the bill's rules in two phases (desktop/inpatient/bill.py explains them), then settles each heading:
+
+* a whole-bill `deny` (a batch-level deny, INP-23-A-3, INP-10-L-3, …) zeroes every heading;
+* a heading `deny` of phase A (INP-22-5 inside a global package, …) zeroes the heading;
+* otherwise approved = min(requested, computed) — a heading with lines: requested − the lines' deductions;
+* each Rial deducted is attributed to one clause (totals.by_rule);
+* the organisation's share: the franchise of the bill's class (inpatient / limited surgery centre / observation,
+  ماده ۳ and ۲۱-۲) on the bill's approved total at the government tariff (INP-20-2), the full-time and deprived-area
+  increases (RVU-90 / RVU-95) being the insurer's alone.
+
+The result (review-result/1 `bills[]`): `headings` {name: {mark, requested, approved, rules, qty?, paid_qty?,
+lines?}} — `global_package` is a heading of its own when the bill is billed as a package — and `computed` (bed_days,
+bed_days_by_ward, nursing_base, visit_count_max, anesthesia_units {base, time, modifiers, recovery}, procedures
+[{code, percent, paid_code?}], surgeon_rvu, operating_room_units, bill_class, franchise, org_share, insured_share …).
 """
 from __future__ import annotations
 
-from desktop.domain.absent import ABSENT
-from desktop.engine.findings import DENY, TICK, ZERO, DocOutcome, Finding, LineOutcome
+from collections import defaultdict
+from decimal import Decimal
 
-HEADINGS = ("hoteling", "nursing", "visits", "consultations", "surgeon", "assistant_surgeon", "anesthesia",
-            "operating_room", "drugs", "supplies", "lab", "imaging", "physiotherapy", "other")
+from desktop.engine.findings import ADJUST, CIRCLE, DENY, REVIEW, TICK, ZERO, DocOutcome, Finding, LineOutcome
+from desktop.inpatient.bill import HEADINGS, BillReview
+from desktop.inpatient.shares import split_shares
+
+__all__ = ["evaluate_bill", "HEADINGS", "PHASE_B"]
+
+PHASE_B = frozenset({"bill_calc"})
+_RECORD_KEYS = ("procedure", "anesthesia", "visit", "consultation", "stay", "pain")
 
 
-def _v(x, default=None):
-    return default if x is ABSENT or x is None else x
+def _run(rule, ev) -> list[Finding]:
+    try:
+        res = rule.kind.run(rule, ev)
+    finally:
+        ev.item = None
+        ev.index = None
+    return list(res or [])
+
+
+def _is_bill_deny(f: Finding) -> bool:
+    return f.severity == DENY and f.heading is None and f.line is None \
+        and not any(k in (f.data or {}) for k in _RECORD_KEYS)
 
 
 def evaluate_bill(ev, rules, batch_findings, batch_deny) -> DocOutcome:
-    findings: list[Finding] = []
-    for rule in rules:
-        findings.extend(rule.kind.run(rule, ev))
-    for bf in (f for f in batch_findings if f.severity == DENY):
-        findings.insert(0, Finding(rule=bf.rule, severity=bf.severity, mark=bf.mark, message_fa=bf.message_fa,
-                                   data=dict(bf.data), batch_level=True))
-    deny = next((f for f in findings if f.severity == DENY and f.line is None), None)
-    headings_obj = _v(getattr(ev.doc, "headings", None))
+    with BillReview(ev, rules) as review:
+        phase_a: list[Finding] = []
+        for rule in rules:
+            if rule.check not in PHASE_B:
+                phase_a.extend(_run(rule, ev))
+        review.absorb(phase_a)
+        phase_b: list[Finding] = []
+        for rule in rules:
+            if rule.check in PHASE_B:
+                phase_b.extend(_run(rule, ev))
+        findings = phase_a + phase_b
+        for bf in (f for f in batch_findings if f.severity == DENY):
+            findings.insert(0, Finding(rule=bf.rule, severity=bf.severity, mark=bf.mark, message_fa=bf.message_fa,
+                                       data=dict(bf.data), batch_level=True))
+        doc_deny = next((f for f in findings if _is_bill_deny(f)), None)
+        return _settle(ev, review, findings, doc_deny)
+
+
+def _mark(requested: int, approved: int) -> str:
+    if approved == requested:
+        return TICK
+    if approved == 0:
+        return ZERO
+    return CIRCLE
+
+
+def _settle(ev, review: BillReview, findings: list[Finding], doc_deny: Finding | None) -> DocOutcome:
     heads: dict = {}
     lines: list[LineOutcome] = []
+    bases: list[int] = []
+    by_heading = defaultdict(list)
+    for f in findings:
+        if f.heading:
+            by_heading[f.heading].append(f)
     for i, name in enumerate(HEADINGS):
-        h = _v(getattr(headings_obj, name, None)) if headings_obj is not None else None
-        if h is None:
+        R = review.requested(name)
+        if R is None:
             continue
-        req = _v(getattr(h, "requested", None), 0)
-        lo = LineOutcome(index=i, line_no=i + 1, code=name, requested=req, requested_org=0, requested_insured=0)
-        if deny is not None:
-            lo.mark, lo.approved = ZERO, 0
-            if req:
-                lo.deducted_by[deny.rule] = req
-            lo.rules.append(deny.rule)
+        hc = review.heading(name)
+        lo = LineOutcome(index=i, line_no=i + 1, code=name, requested=R, requested_org=0, requested_insured=0)
+        entry: dict = {}
+        cited = [f.rule for f in by_heading.get(name, [])]
+        line_entries = None
+        if doc_deny is not None:
+            lo.approved = 0
+            if R:
+                lo.deducted_by[doc_deny.rule] = R
+            cited.insert(0, doc_deny.rule)
+        elif name in review.heading_denies:
+            f = review.heading_denies[name]
+            lo.approved = 0
+            if R:
+                lo.deducted_by[f.rule] = R
         else:
-            lo.mark, lo.approved = TICK, req
-        entry = {"mark": lo.mark, "requested": req, "approved": lo.approved, "rules": list(lo.rules)}
-        hl = _v(getattr(h, "lines", None))
-        if hl:
-            entry["lines"] = []
-            for j, line in enumerate(hl):
-                lreq = _v(getattr(line, "requested", None))
-                if lreq is None:
-                    up, q = _v(getattr(line, "unit_price", None)), _v(getattr(line, "qty", None), 1)
-                    lreq = int(up * q) if up is not None else 0
-                entry["lines"].append({"line": j + 1, "mark": lo.mark, "requested": lreq,
-                                       "approved": 0 if deny is not None else lreq, "rules": list(lo.rules)})
+            lo.approved = review.approved(name)
+            for calc, eff, share, line in review.citations(name):
+                if not share:
+                    continue
+                rid = eff.finding.rule if (eff is not None and eff.kind == "excluded" and eff.finding is not None) \
+                    else (review.calc_rules[calc].id if calc in review.calc_rules else None)
+                if rid:
+                    lo.deducted_by[rid] = lo.deducted_by.get(rid, 0) + share
+        if hc is not None and hc.lines is not None:
+            line_entries = _lines(review, name, hc, lo, doc_deny)
+        # what no clause explains (rounding) goes to the clause that deducted most
+        gap = (R - lo.approved) - sum(lo.deducted_by.values())
+        if gap and lo.deducted_by:
+            top = max(lo.deducted_by, key=lambda k: lo.deducted_by[k])
+            lo.deducted_by[top] += gap
+            if lo.deducted_by[top] <= 0:
+                del lo.deducted_by[top]
+        lo.mark = _mark(R, lo.approved)
+        lo.rules = list(dict.fromkeys(cited + [r for r in lo.deducted_by if r not in cited]))
+        if line_entries:
+            for le in line_entries:
+                for r in le["rules"]:
+                    if r not in lo.rules:
+                        lo.rules.append(r)
+        entry = {"mark": lo.mark, "requested": R, "approved": lo.approved, "rules": list(lo.rules)}
+        if hc is not None and hc.qty is not None:
+            entry["qty"] = hc.qty
+        if hc is not None and hc.paid_qty is not None:
+            entry["paid_qty"] = hc.paid_qty
+        if line_entries is not None:
+            entry["lines"] = line_entries
         heads[name] = entry
         lines.append(lo)
-    return DocOutcome(kind="bill", seq=ev.doc.seq, findings=findings, lines=lines, headings=heads, computed={})
+        base = lo.approved
+        if hc is not None and hc.base_insured is not None and hc.computed:
+            base = min(lo.approved, int(Decimal(lo.approved) * Decimal(hc.base_insured) / Decimal(hc.computed)))
+        bases.append(base)
+    f = review.franchise()
+    for lo, (org, ins) in zip(lines, split_shares([l.approved for l in lines], bases, f)):
+        lo.approved_org, lo.approved_insured = org, ins
+    computed = review.summary()
+    for name in ("hoteling", "nursing"):
+        if f"{name}_approved" in computed and name in heads:
+            computed[f"{name}_approved"] = heads[name]["approved"]
+    computed["bill_class"] = review.bill_class()
+    computed["franchise"] = float(f)
+    if review.stay_minutes is not None:
+        computed["stay_hours"] = round(review.stay_minutes / 60, 2)
+    computed["org_share"] = sum(l.approved_org for l in lines)
+    computed["insured_share"] = sum(l.approved_insured for l in lines)
+    return DocOutcome(kind="bill", seq=ev.doc.seq, findings=findings, lines=lines, headings=heads, computed=computed)
+
+
+def _lines(review: BillReview, name: str, hc, lo: LineOutcome, doc_deny) -> list[dict]:
+    out = []
+    cites = defaultdict(list)
+    for calc, eff, share, line in review.citations(name):
+        if line is not None:
+            cites[line].append((calc, eff, share))
+    for lc in hc.lines:
+        fs = review.line_findings.get((name, lc.index), [])
+        rules = [f.rule for f in fs]
+        if doc_deny is not None or name in review.heading_denies:
+            appr = 0
+        else:
+            appr = review.line_approved(name, lc)
+            deny = next((f for f in fs if f.severity == DENY), None)
+            d = lc.requested - appr
+            if deny is not None and d > 0:
+                pass                      # attributed below with the heading's phase-A denies
+            for calc, eff, share in cites.get(lc.index, []):
+                if eff is not None and eff.kind == "excluded" and eff.finding is not None:
+                    rid = eff.finding.rule
+                else:
+                    rid = review.calc_rules[calc].id if calc in review.calc_rules else None
+                if rid and rid not in rules:
+                    rules.append(rid)
+            if deny is not None and d > 0:
+                lo.deducted_by[deny.rule] = lo.deducted_by.get(deny.rule, 0) + d
+            elif d > 0:
+                adj = next((f for f in fs if f.severity == ADJUST and f.approved is not None and f.approved == appr),
+                           None)
+                if adj is not None:
+                    lo.deducted_by[adj.rule] = lo.deducted_by.get(adj.rule, 0) + d
+        mark = _mark(lc.requested, appr)
+        if mark == TICK and (lc.paid_code or lc.paid_qty is not None) and doc_deny is None:
+            mark = CIRCLE                      # paid as another code / quantity
+        e = {"line": lc.index + 1, "mark": mark, "requested": lc.requested, "approved": appr,
+             "rules": list(dict.fromkeys(rules))}
+        if lc.paid_code:
+            e["paid_code"] = lc.paid_code
+        if lc.paid_qty is not None:
+            e["paid_qty"] = lc.paid_qty
+        out.append(e)
+    return out

@@ -34,7 +34,7 @@ class EngineContext:
     def __init__(self, ref, rules: RuleSet, history: HistoryIndex | None = None):
         self.ref = ref
         self.rules = rules
-        self.history = history or HistoryIndex()
+        self.history = history if history is not None else HistoryIndex()
         self._groups: dict = {}
         self._sets: dict = {}
         self._params: dict = {}

@@ -316,11 +316,30 @@ def install_pack(path: str | Path) -> tuple[Path | None, list[Problem]]:
     return dest, []
 
 
+_CACHE: dict = {}
+
+
 def load_rules(paths: Iterable[str | Path] | None = None) -> RuleSet:
     """Load every pack (default: the shipped packs under rules/, then the office's installed packs); InputError
-    listing every problem."""
+    listing every problem. Memoised on the files' names, sizes and modification times (a pack edited or installed
+    is read again)."""
     if paths is None:
         paths = default_pack_paths()
+    paths = [Path(p) for p in paths]
+    try:
+        key = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in paths)
+    except OSError:
+        key = None
+    if key is not None and key in _CACHE:
+        return _CACHE[key]
+    rs = _load_rules(paths)
+    if key is not None:
+        _CACHE.clear()
+        _CACHE[key] = rs
+    return rs
+
+
+def _load_rules(paths: list[Path]) -> RuleSet:
     packs, problems = [], []
     ids: dict[str, str] = {}
     for p in paths:

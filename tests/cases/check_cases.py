@@ -102,6 +102,9 @@ class Checker:
             self.bad(place, f"date must be a string, got {value!r}")
             return None
         try:
+            if " " in value.strip():            # a date-time (bills: stays, anaesthesia)
+                from desktop.domain.jalali import parse_datetime
+                return parse_datetime(value).date
             return parse_date(value)
         except ValueError as exc:
             self.bad(place, str(exc))

@@ -1,0 +1,1051 @@
+"""Check kinds of the hospital-bill rules (rules/inpatient.yaml: INP-*, rules/rvu.yaml: RVU-*).
+
+How a bill is reviewed is in desktop/inpatient/bill.py and docs/inpatient-rules.md. The kinds:
+
+* `bill_calc` (phase B) — a calculation step of a heading calculator (`params.calc`, or `calcs: [...]`), with the
+  clause's numbers as params. It reports only where its step explains a heading's deduction (or raises a review).
+  Severity `price` = a silent step (a number, a switch).
+* `bill_condition` (phase A) — a condition (engine.conditions) on the bill (`over: bill`) or on each of its records
+  (`over: procedures | anesthesia | visits | consultations | stays | pain_management | lines`). A finding on a record
+  takes that record out of its heading's calculation (`data` names it: procedure, anesthesia, visit, consultation;
+  `part: assistant` only the assistant's share); on a heading line it zeroes / raises that line; on the bill with a
+  `heading` it zeroes / raises the heading; on the bill without one it zeroes the whole bill (deny).
+* `bill_global_includes` — a global-package bill: headings and lines inside the package (INP-22-5, INP-22-8) with
+  the package's exceptions (INP-22-3, INP-22-4, INP-10-H-3).
+* `bill_bundled` — a procedure (codes or a code group) not payable with another (codes or group) of the same session.
+* `addon_alone` — RVU-PLUS: an add-on (+) code with no primary service in the same session / prescription.
+* `bill_accident_window` — INP-23-A-3: a traffic accident within two months of the first discharge.
+* `bill_procedure_frequency` — at most N of a code per eye / stone / … over the insured's history (INP-10-K-4, …).
+* `bill_line_repeat` — a heading line's code at most N times per bill / per month (INP-19-3, INP-17-6).
+
+Derived facts for conditions: `$bill_class`, `$global_bill`, `$stay_hours`, `$bed_days`, `$age_years`,
+`$teaching`, `$has_anesthesia`, `$bill_codes`, `$session_codes`, `$procedure_rv`, `$visit_by_surgeon`,
+`$visit_by_anesthesiologist`, `$visit_ward`, `$in_house_physician`, `$icu_thirty_deducted`, `$line_ward`,
+`$line_chapter_bill`, `$package_name`, `$anesthesia_by_surgeon`, `$surgeon_ids`, `$assistant_is_surgeon`.
+"""
+from __future__ import annotations
+
+from desktop.domain.absent import ABSENT
+from desktop.domain.fa import fa_amount, fa_digits
+from desktop.engine.conditions import compile_condition, fields_of, resolve_path
+from desktop.engine.evaluate import fact
+from desktop.engine.rules import register
+from desktop.inpatient.bill import CALC_STEPS, HEADINGS, LINE_HEADINGS, current_review, v
+
+RECORDS = {"procedures": ("procedure", "surgeon"), "anesthesia": ("anesthesia", "anesthesia"),
+           "visits": ("visit", "visits"), "consultations": ("consultation", "consultations"),
+           "stays": ("stay", "hoteling"), "pain_management": ("pain", "anesthesia")}
+
+
+def _scalar(x):
+    if x is ABSENT:
+        return None
+    if isinstance(x, list):
+        return [str(i) for i in x]
+    if isinstance(x, (str, int, float, bool)) or x is None:
+        return x
+    if hasattr(x, "ordinal") or hasattr(x, "stamp"):
+        return str(x)
+    return type(x).__name__
+
+
+# ---------------------------------------------------------------------------------------------------- facts
+
+
+@fact("bill_class")
+def _f_class(ev):
+    return current_review(ev).bill_class() if ev.kind == "bill" else ABSENT
+
+
+@fact("global_bill")
+def _f_global(ev):
+    return current_review(ev).global_bill if ev.kind == "bill" else False
+
+
+@fact("package_name")
+def _f_package(ev):
+    gp = v(getattr(ev.doc, "global_package", None))
+    return v(getattr(gp, "name", None)) if gp is not None else None
+
+
+@fact("stay_hours")
+def _f_stay_hours(ev):
+    m = current_review(ev).stay_minutes if ev.kind == "bill" else None
+    return ABSENT if m is None else m / 60
+
+
+@fact("bed_days")
+def _f_bed_days(ev):
+    return current_review(ev).bed_days() if ev.kind == "bill" else ABSENT
+
+
+@fact("age_years")
+def _f_age(ev):
+    if ev.kind != "bill":
+        return ABSENT
+    a = current_review(ev).insured_age()
+    return ABSENT if a is None else a
+
+
+@fact("teaching")
+def _f_teaching(ev):
+    """INP-11-A-1: a teaching centre — provider.teaching, or a government-university hospital when not given."""
+    t = getattr(ev.batch.provider, "teaching", ABSENT)
+    if t is not ABSENT and t is not None:
+        return t
+    return getattr(ev.batch.provider, "sector", None) == "government_university"
+
+
+@fact("has_anesthesia")
+def _f_has_anesthesia(ev):
+    return bool(v(getattr(ev.doc, "anesthesia", None), []))
+
+
+@fact("bill_codes")
+def _f_bill_codes(ev):
+    return [p.code for p in v(getattr(ev.doc, "procedures", None), []) if v(getattr(p, "code", None))]
+
+
+@fact("session_codes")
+def _f_session_codes(ev):
+    """Codes of the procedures of the current record's session (all procedures when no session is recorded)."""
+    item = ev.item
+    sess = v(getattr(item, "session", None)) if item is not None else None
+    return [p.code for p in v(getattr(ev.doc, "procedures", None), [])
+            if v(getattr(p, "code", None)) and (sess is None or v(getattr(p, "session", None)) in (None, sess))]
+
+
+@fact("procedure_rv")
+def _f_proc_rv(ev):
+    item = ev.item
+    row = ev.ctx.tariff_row(v(getattr(item, "code", None))) if item is not None else None
+    if row is None or row.rvu_professional is None:
+        return ABSENT
+    return float(row.rvu_professional)
+
+
+def _ids(people):
+    out = set()
+    for p in people:
+        if p is None:
+            continue
+        c = v(getattr(p, "council_no", None))
+        if c:
+            out.add(str(c))
+    return out
+
+
+@fact("surgeon_ids")
+def _f_surgeons(ev):
+    return sorted(_ids(v(getattr(p, "surgeon", None)) for p in v(getattr(ev.doc, "procedures", None), [])))
+
+
+@fact("visit_by_surgeon")
+def _f_visit_surgeon(ev):
+    """INP-8-3: the visiting physician operated on the patient in this admission."""
+    pr = v(getattr(ev.item, "prescriber", None)) if ev.item is not None else None
+    c = v(getattr(pr, "council_no", None)) if pr is not None else None
+    return bool(c) and str(c) in _f_surgeons(ev)
+
+
+@fact("visit_by_anesthesiologist")
+def _f_visit_anes(ev):
+    pr = v(getattr(ev.item, "prescriber", None)) if ev.item is not None else None
+    c = v(getattr(pr, "council_no", None)) if pr is not None else None
+    return bool(c) and str(c) in _ids(v(getattr(a, "anesthesiologist", None))
+                                      for a in v(getattr(ev.doc, "anesthesia", None), []))
+
+
+def _ward_on(ev, day, minute=None):
+    if day is None:
+        return ABSENT
+    best = ABSENT
+    for s in v(getattr(ev.doc, "stays", None), []):
+        if v(getattr(s, "patient", None), "insured") == "newborn":
+            continue
+        f, t = v(getattr(s, "from_", None)), v(getattr(s, "to", None))
+        if f is None or t is None:
+            continue
+        if f.date <= day <= t.date:
+            if minute is not None:
+                stamp = day.ordinal * 1440 + minute
+                if f.stamp <= stamp < t.stamp:
+                    return v(getattr(s, "ward", None))
+            best = v(getattr(s, "ward", None))
+    return best
+
+
+@fact("visit_ward")
+def _f_visit_ward(ev):
+    item = ev.item
+    at = v(getattr(item, "at", None)) if item is not None else None
+    if at is not None:
+        return _ward_on(ev, at.date, at.minute)
+    return _ward_on(ev, v(getattr(item, "on", None)) if item is not None else None)
+
+
+@fact("line_ward")
+def _f_line_ward(ev):
+    item = ev.item
+    w = v(getattr(item, "ward", None)) if item is not None else None
+    if w is not None:
+        return w
+    return _ward_on(ev, v(getattr(item, "on", None)) if item is not None else None)
+
+
+@fact("in_house_physician")
+def _f_in_house(ev):
+    """INP-8-8 / INP-8-10: the visiting physician is the ICU's in-house (on-duty) physician."""
+    pr = v(getattr(ev.item, "prescriber", None)) if ev.item is not None else None
+    if pr is None:
+        return False
+    if v(getattr(pr, "role", None)) == "in_house_physician":
+        return True
+    icu = v(getattr(ev.batch.provider, "icu", None))
+    ids = v(getattr(icu, "in_house_physicians", None), []) if icu is not None else []
+    c = v(getattr(pr, "council_no", None))
+    return bool(c) and str(c) in [str(x) for x in ids]
+
+
+@fact("technical_manager")
+def _f_tech_manager(ev):
+    pr = v(getattr(ev.item, "prescriber", None)) if ev.item is not None else None
+    if pr is None:
+        return False
+    if v(getattr(pr, "role", None)) == "technical_manager":
+        return True
+    icu = v(getattr(ev.batch.provider, "icu", None))
+    tm = v(getattr(icu, "technical_manager", None)) if icu is not None else None
+    c = v(getattr(pr, "council_no", None))
+    return bool(c) and tm is not None and str(c) == str(tm)
+
+
+@fact("icu_thirty_deducted")
+def _f_icu30(ev):
+    """INP-8-9: the ICU's 30 % in-house share is deducted (5 beds or more and no in-house physician)."""
+    icu = v(getattr(ev.batch.provider, "icu", None))
+    if icu is None:
+        return False
+    beds = v(getattr(icu, "beds", None))
+    return beds is not None and beds >= 5 and v(getattr(icu, "in_house_physician", None), True) is False
+
+
+@fact("line_chapter_bill")
+def _f_line_chapter(ev):
+    row = ev.ctx.tariff_row(v(getattr(ev.item, "code", None))) if ev.item is not None else None
+    return row.chapter if row is not None and row.chapter else ABSENT
+
+
+@fact("anesthesia_by_surgeon")
+def _f_anes_by_surgeon(ev):
+    """RVU-45: the anaesthesia of the record was given by the treating (operating) physician."""
+    a = ev.item
+    if a is None:
+        return False
+    if v(getattr(a, "performed_by", None)) == "surgeon":
+        return True
+    person = v(getattr(a, "anesthesiologist", None))
+    c = v(getattr(person, "council_no", None)) if person is not None else None
+    return bool(c) and str(c) in _f_surgeons(ev)
+
+
+@fact("assistant_is_surgeon")
+def _f_assist_surgeon(ev):
+    p = ev.item
+    a = v(getattr(p, "assistant", None)) if p is not None else None
+    s = v(getattr(p, "surgeon", None)) if p is not None else None
+    ca = v(getattr(a, "council_no", None)) if a is not None else None
+    cs = v(getattr(s, "council_no", None)) if s is not None else None
+    return bool(ca) and ca == cs
+
+
+@fact("visit_on_anesthesia_day")
+def _f_visit_anes_day(ev):
+    """RVU-ANES-BASE: the visit is on the date of an anaesthesia of this bill."""
+    on = v(getattr(ev.item, "on", None)) if ev.item is not None else None
+    if on is None:
+        return False
+    for a in v(getattr(ev.doc, "anesthesia", None), []):
+        s = v(getattr(a, "start", None)) or v(getattr(a, "surgery_start", None))
+        if s is not None and s.date == on:
+            return True
+    return False
+
+
+@fact("line_flags_bill")
+def _f_flags(ev):
+    row = ev.ctx.tariff_row(v(getattr(ev.item, "code", None))) if ev.item is not None else None
+    return (row.flags or "") if row is not None else ABSENT
+
+
+@fact("chemo_on_visit_day")
+def _f_chemo_on_visit(ev):
+    """INP-17-1: a chemotherapy line (params code list in INP-17-1: the chemo codes) on the visit's date."""
+    item = ev.item
+    on = v(getattr(item, "on", None)) if item is not None else None
+    if on is None:
+        return False
+    chemo = {"901533", "901540", "901550", "901555", "901565"}
+    review = current_review(ev)
+    for name in LINE_HEADINGS:
+        for line in review.heading_lines(name):
+            if v(getattr(line, "code", None)) in chemo and v(getattr(line, "on", None)) in (None, on):
+                return True
+    return False
+
+
+@fact("age_days")
+def _f_age_days(ev):
+    if ev.kind != "bill":
+        return ABSENT
+    r = current_review(ev)
+    b, a = r.birth, r.admitted
+    if b is None:
+        return ABSENT
+    return (a.date if a is not None else ev.date) - b
+
+
+@fact("or_list_lines")
+def _f_or_lines(ev):
+    """INP-4-B-11: drug or supply lines from the operating-room list."""
+    review = current_review(ev)
+    return any(v(getattr(l, "list", None)) == "operating_room"
+               for h in ("drugs", "supplies") for l in review.heading_lines(h))
+
+
+@fact("implant_has_specific_code")
+def _f_implant_code(ev):
+    """INP-10-B-5: the implant removed has a specific removal code (params.implant_removal_codes)."""
+    det = v(getattr(ev.item, "details", None)) if ev.item is not None else None
+    imp = v(getattr(det, "implant", None)) if det is not None else None
+    if imp is None:
+        return False
+    table = ev.ctx.param("implant_removal_codes", ev.date, default=None) or {}
+    code = table.get(imp)
+    return code is not None and code != v(getattr(ev.item, "code", None))
+
+
+@fact("in_package_codes")
+def _f_in_package(ev):
+    """INP-22-8: the procedure's code is one that must be billed as a global package."""
+    code = v(getattr(ev.item, "code", None)) if ev.item is not None else None
+    table = ev.ctx.param("global_package_codes", ev.date, default=None) or {}
+    return code is not None and any(code in codes for codes in table.values())
+
+
+@fact("invited_specialty_on_staff")
+def _f_invited_on_staff(ev):
+    """INP-9-8: the invited consultant's specialty exists in the hospital (provider.specialties_on_staff)."""
+    pr = v(getattr(ev.item, "prescriber", None)) if ev.item is not None else None
+    spec = v(getattr(pr, "specialty", None)) if pr is not None else None
+    staff = getattr(ev.batch.provider, "specialties_on_staff", ABSENT)
+    if spec is None or staff in (ABSENT, None):
+        return False
+    return spec in staff
+
+
+@fact("has_desferal")
+def _f_desferal(ev):
+    """INP-17-5: the bill gives deferoxamine (a drug line named desferal / deferoxamine)."""
+    review = current_review(ev)
+    for line in review.heading_lines("drugs") + review.heading_lines("other"):
+        text = " ".join(str(x) for x in (v(getattr(line, "name", None)), v(getattr(line, "drug", None))) if x).lower()
+        if any(w in text for w in ("desferal", "deferoxamine", "دسفرال", "دفروکسامین")):
+            return True
+    return False
+
+
+# ---------------------------------------------------------------------------------------------------- bill_calc
+
+
+def _compile_calc(params):
+    calcs = params.get("calcs") or ([params["calc"]] if params.get("calc") else [])
+    if not calcs:
+        raise ValueError("bill_calc needs `calc` (or `calcs`)")
+    unknown = [c for c in calcs if c not in CALC_STEPS]
+    if unknown:
+        raise ValueError(f"unknown calc step(s) {unknown} (known: {', '.join(sorted(CALC_STEPS))})")
+    return {"calcs": tuple(calcs)}
+
+
+@register("bill_calc", compile=_compile_calc, levels=("document",))
+def bill_calc(rule, ev):
+    """A calculation step of a bill heading (desktop.inpatient.bill); reports where it explains a deduction."""
+    if ev.kind != "bill" or rule.severity == "price":
+        return []
+    review = current_review(ev)
+    calcs = rule.compiled["calcs"]
+    out = []
+    if "burn_tbsa" in calcs:
+        out += _burn(rule, ev, review)
+    for name in HEADINGS:
+        if review.heading(name) is None:
+            continue
+        for calc, eff, share, line in review.citations(name):
+            if calc not in calcs or review.calc_rules.get(calc) is not rule:
+                continue
+            kind = eff.kind if eff is not None else "reduce"
+            if line is not None:
+                hc = review.heading(name)
+                lc = hc.lines[line]
+                approved = review.line_approved(name, lc)
+                paid_code = lc.paid_code
+            else:
+                approved = review.approved(name)
+                paid_code = None
+            if kind == "review":
+                sev, mark = "review", "circle"
+            elif approved == 0:
+                sev, mark = "deny", "zero"
+            else:
+                sev, mark = "adjust", "circle"
+            detail = eff.detail_fa if eff is not None and eff.detail_fa else None
+            data = dict(eff.data) if eff is not None else {}
+            data.update({"heading": name, "deducted": share})
+            if approved is not None and kind != "review":
+                data["approved"] = approved
+            if detail is None and kind != "review":
+                hc = review.heading(name)
+                comp = hc.lines[line].computed if line is not None else hc.computed
+                detail = f"مبلغ قابل پرداخت طبق تعرفه دولتی {fa_amount(comp)} ریال"
+            out.append(ev.finding(rule, heading=name, line=line, severity=sev, mark=mark,
+                                  approved=None if kind == "review" else approved, paid_code=paid_code,
+                                  detail_fa=detail, data=data))
+    return out
+
+
+def _burn(rule, ev, review):
+    info = review.burn_tbsa()
+    if info is None:
+        return []
+    review.computed["burn"] = info
+    burn = v(getattr(ev.doc, "burn", None))
+    declared = v(getattr(burn, "tbsa_declared", None))
+    tol = float(rule.params.get("tolerance_percent", 1))
+    if declared is None or abs(float(declared) - info["tbsa_percent"]) <= tol:
+        return []
+    return [ev.finding(rule, severity="review", mark="circle",
+                       detail_fa=f"درصد سوختگی اعلام‌شده {fa_digits(declared)}٪؛ طبق جدول قانون ۹ "
+                                 f"{fa_digits(info['tbsa_percent'])}٪",
+                       data={"tbsa_declared": float(declared), **info})]
+
+
+# ---------------------------------------------------------------------------------------------------- bill_condition
+
+
+def _compile_bill_condition(params):
+    over = params.get("over", "bill")
+    if over not in ("bill", "lines") and over not in RECORDS:
+        raise ValueError(f"over: bill | lines | {' | '.join(RECORDS)}")
+    if over == "lines":
+        hs = params.get("headings") or []
+        bad = [h for h in hs if h not in LINE_HEADINGS]
+        if not hs or bad:
+            raise ValueError(f"over: lines needs `headings` among {', '.join(LINE_HEADINGS)}")
+    if "when" not in params:
+        raise ValueError("bill_condition needs `when`")
+    h = params.get("heading")
+    if h is not None and h not in HEADINGS:
+        raise ValueError(f"heading {h!r} is not a bill heading ({', '.join(HEADINGS)})")
+    return {"over": over, "when": compile_condition(params["when"]),
+            "unless": compile_condition(params["unless"]) if "unless" in params else None,
+            "readers": [(p, resolve_path(p)) for p in fields_of(params["when"])],
+            "heading": h, "headings": tuple(params.get("headings") or ()), "part": params.get("part"),
+            "paid_code": params.get("paid_code"), "paid_qty": params.get("paid_qty"), "percent": params.get("percent")}
+
+
+def _data(ev, readers):
+    d = {}
+    for path, read in readers:
+        x = read(ev)
+        if x is ABSENT:
+            continue
+        d[path] = _scalar(x)
+    return d
+
+
+@register("bill_condition", compile=_compile_bill_condition, levels=("document", "line"))
+def bill_condition(rule, ev):
+    """A condition on the bill or on each of its records / heading lines (see the module docstring)."""
+    if ev.kind != "bill":
+        return []
+    c = rule.compiled
+    when, unless = c["when"], c["unless"]
+    out = []
+    if c["over"] == "bill":
+        ev.item = None
+        if when(ev) and not (unless and unless(ev)):
+            out.append(ev.finding(rule, heading=c["heading"], data=_data(ev, c["readers"])))
+        return out
+    if c["over"] == "lines":
+        review = current_review(ev)
+        for h in c["headings"]:
+            for j, line in enumerate(review.heading_lines(h)):
+                ev.item, ev.index = line, j
+                if when(ev) and not (unless and unless(ev)):
+                    data = {"heading": h, "line": j + 1, "code": v(getattr(line, "code", None)),
+                            "name": v(getattr(line, "name", None))}
+                    data.update(_data(ev, c["readers"]))
+                    detail = None
+                    if rule.detail_fa:
+                        try:
+                            detail = rule.detail_fa.format(**{k: fa_digits(x) for k, x in data.items()})
+                        except (KeyError, IndexError, ValueError):
+                            detail = rule.detail_fa
+                    elif data.get("code") or data.get("name"):
+                        detail = f"ردیف {fa_digits(j + 1)}: {fa_digits(data.get('code') or data.get('name'))}"
+                    kw = {}
+                    if c["paid_code"] is not None:
+                        kw["paid_code"] = str(c["paid_code"])
+                    if c["paid_qty"] is not None:
+                        kw["paid_qty"] = c["paid_qty"]
+                    out.append(ev.finding(rule, heading=h, line=j, data=data, detail_fa=detail, **kw))
+        ev.item = ev.index = None
+        return out
+    key, default_heading = RECORDS[c["over"]]
+    heading = c["heading"] or ("assistant_surgeon" if c["part"] == "assistant" else default_heading)
+    for i, rec in enumerate(v(getattr(ev.doc, c["over"], None), [])):
+        ev.item, ev.index = rec, i
+        if when(ev) and not (unless and unless(ev)):
+            data = {key: i + 1}
+            if c["part"]:
+                data["part"] = c["part"]
+            if c["percent"] is not None:
+                data["percent"] = c["percent"]
+            code = v(getattr(rec, "code", None))
+            if code:
+                data["code"] = code
+            data.update(_data(ev, c["readers"]))
+            detail = None
+            if rule.detail_fa:
+                try:
+                    detail = rule.detail_fa.format(**{k: fa_digits(x) for k, x in data.items()})
+                except (KeyError, IndexError, ValueError):
+                    detail = rule.detail_fa
+            else:
+                label = {"procedure": "عمل", "anesthesia": "بیهوشی", "visit": "ویزیت", "consultation": "مشاوره",
+                         "stay": "اقامت", "pain": "مدیریت درد"}[key]
+                detail = f"{label} ردیف {fa_digits(i + 1)}" + (f" (کد {fa_digits(code)})" if code else "")
+            kw = {}
+            if c["paid_code"] is not None:
+                kw["paid_code"] = str(c["paid_code"])
+            if c["paid_qty"] is not None:
+                kw["paid_qty"] = c["paid_qty"]
+            out.append(ev.finding(rule, heading=heading, data=data, detail_fa=detail, **kw))
+    ev.item = ev.index = None
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------- global package
+
+
+def _compile_includes(params):
+    hs = params.get("headings") or []
+    bad = [h for h in hs if h not in HEADINGS or h == "global_package"]
+    if not hs or bad:
+        raise ValueError(f"`headings` among {', '.join(h for h in HEADINGS if h != 'global_package')}")
+    return {"headings": tuple(hs), "except_codes": frozenset(str(x) for x in params.get("except_codes") or ()),
+            "except_chapters": frozenset(params.get("except_chapters") or ()),
+            "except_groups": tuple(params.get("except_groups") or ()),
+            "except_prosthesis": bool(params.get("except_prosthesis")),
+            "except_labour_analgesia": bool(params.get("except_labour_analgesia"))}
+
+
+@register("bill_global_includes", compile=_compile_includes, levels=("document",))
+def bill_global_includes(rule, ev):
+    """A global-package bill: what the package includes is not billed apart (its exceptions are added)."""
+    if ev.kind != "bill":
+        return []
+    review = current_review(ev)
+    if not review.global_bill:
+        return []
+    c = rule.compiled
+    out = []
+    for h in c["headings"]:
+        R = review.requested(h)
+        if R is None:
+            continue
+        if h == "anesthesia" and c["except_labour_analgesia"] and review.sector_gov and any(
+                v(getattr(a, "method", None)) == "epidural_labour_analgesia" for a in review.records("anesthesia")):
+            continue
+        lines = review.heading_lines(h)
+        if not lines:
+            if R > 0:
+                out.append(ev.finding(rule, heading=h, data={"heading": h, "requested": R},
+                                      detail_fa=f"سرفصل {_HEADING_FA.get(h, h)} در سرجمع گلوبال منظور است"))
+            continue
+        for j, line in enumerate(lines):
+            if _excepted(ev, c, line):
+                continue
+            out.append(ev.finding(rule, heading=h, line=j,
+                                  data={"heading": h, "line": j + 1, "code": v(getattr(line, "code", None)),
+                                        "name": v(getattr(line, "name", None))},
+                                  detail_fa=f"{_HEADING_FA.get(h, h)} ردیف {fa_digits(j + 1)} در سرجمع گلوبال منظور است"))
+    return out
+
+
+def _excepted(ev, c, line) -> bool:
+    if c["except_prosthesis"] and v(getattr(line, "prosthesis", None)) is True:
+        return True
+    code = v(getattr(line, "code", None))
+    if code is None:
+        return False
+    if code in c["except_codes"]:
+        return True
+    row = ev.ctx.tariff_row(code)
+    if row is not None and row.chapter in c["except_chapters"]:
+        return True
+    return any(code in ev.ctx.code_group(g, ev.date) for g in c["except_groups"])
+
+
+_HEADING_FA = {"hoteling": "هتلینگ", "nursing": "خدمات پرستاری", "visits": "ویزیت", "consultations": "مشاوره",
+               "surgeon": "حق‌العمل جراح", "assistant_surgeon": "کمک جراح", "anesthesia": "بیهوشی",
+               "operating_room": "اتاق عمل", "drugs": "دارو", "supplies": "لوازم مصرفی", "lab": "آزمایشگاه",
+               "imaging": "تصویربرداری", "physiotherapy": "فیزیوتراپی", "other": "سایر خدمات"}
+
+
+# ---------------------------------------------------------------------------------------------------- bundling
+
+
+def _codes_or_group(params, prefix):
+    codes = params.get(f"{prefix}codes")
+    group = params.get(f"{prefix}group")
+    if not codes and not group:
+        raise ValueError(f"needs `{prefix}codes` or `{prefix}group`")
+    return frozenset(str(x) for x in codes or ()), group
+
+
+def _compile_bundled(params):
+    a = _codes_or_group(params, "")
+    b = None if params.get("with_any") else _codes_or_group(params, "with_")
+    same = params.get("same", "session")
+    if same not in ("session", "bill", "region"):
+        raise ValueError("same: session | bill | region")
+    return {"codes": a, "with": b, "same": same, "same_field": params.get("same_field"),
+            "with_when": compile_condition(params["with_when"]) if "with_when" in params else None,
+            "percent": params.get("percent")}
+
+
+def _in(ev, spec, code):
+    codes, group = spec
+    return code in codes or (group is not None and code in ev.ctx.code_group(group, ev.date))
+
+
+@register("bill_bundled", compile=_compile_bundled, levels=("line",))
+def bill_bundled(rule, ev):
+    """A procedure of `codes` is not payable with a procedure of `with_codes` in the same session (or bill)."""
+    if ev.kind != "bill":
+        return []
+    c = rule.compiled
+    procs = v(getattr(ev.doc, "procedures", None), [])
+    out = []
+    for i, p in enumerate(procs):
+        code = v(getattr(p, "code", None))
+        if code is None or not _in(ev, c["codes"], code):
+            continue
+        for j, q in enumerate(procs):
+            if j == i:
+                continue
+            qc = v(getattr(q, "code", None))
+            if qc is None or (c["with"] is not None and not _in(ev, c["with"], qc)) or qc == code:
+                continue
+            if c["same"] in ("session", "region") and v(getattr(p, "session", None)) != v(getattr(q, "session", None)):
+                continue
+            dp, dq = v(getattr(p, "details", None)), v(getattr(q, "details", None))
+            if c["same"] == "region":
+                rp = v(getattr(dp, "region", None)) if dp is not None else None
+                rq = v(getattr(dq, "region", None)) if dq is not None else None
+                if rp is not None and rq is not None and rp != rq:
+                    continue
+            if c["same_field"]:
+                fp = v(getattr(dp, c["same_field"], None)) if dp is not None else None
+                fq = v(getattr(dq, c["same_field"], None)) if dq is not None else None
+                if fp is None or fq is None or fp != fq:
+                    continue
+            if c["with_when"] is not None:
+                ev.item = q
+                ok = c["with_when"](ev)
+                ev.item = None
+                if not ok:
+                    continue
+            data = {"procedure": i + 1, "code": code, "with": qc}
+            if c["percent"] is not None:
+                data["percent"] = c["percent"]
+                detail = f"کد {fa_digits(code)} همراه کد {fa_digits(qc)}: {fa_digits(c['percent'])}٪ تعرفه"
+            else:
+                detail = f"کد {fa_digits(code)} با کد {fa_digits(qc)} در همان عمل جداگانه قابل محاسبه نیست"
+            out.append(ev.finding(rule, heading="surgeon", data=data, detail_fa=detail))
+            break
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------- add-on codes
+
+
+@register("addon_alone", levels=("line",))
+def addon_alone(rule, ev):
+    """RVU-PLUS: an add-on (+) code is never reported alone — zeroed without a primary (non-+) service of the same
+    operating session (bill) or prescription."""
+    out = []
+    if ev.kind == "prescription":
+        items = ev.lines()
+        rows = [ev.ctx.tariff_row(i.code) if i.code not in (ABSENT, None) else None for i in items]
+        primary = any(r is not None and not r.is_addon for r in rows)
+        if primary:
+            return []
+        for idx, (item, row) in enumerate(zip(items, rows)):
+            if row is not None and row.is_addon:
+                out.append(ev.finding(rule, line=idx, data={"code": item.code},
+                                      detail_fa=f"کد ضمیمه {fa_digits(item.code)} بدون خدمت اصلی"))
+        return out
+    if ev.kind != "bill":
+        return []
+    procs = v(getattr(ev.doc, "procedures", None), [])
+    rows = [ev.ctx.tariff_row(v(getattr(p, "code", None))) for p in procs]
+    for i, (p, row) in enumerate(zip(procs, rows)):
+        if row is None or not row.is_addon:
+            continue
+        sess, on = v(getattr(p, "session", None)), v(getattr(p, "on", None))
+        ok = any(r is not None and not r.is_addon and j != i
+                 and v(getattr(q, "session", None)) == sess and (sess is not None or v(getattr(q, "on", None)) == on)
+                 for j, (q, r) in enumerate(zip(procs, rows)))
+        if not ok:
+            out.append(ev.finding(rule, heading="surgeon", data={"procedure": i + 1, "code": row.code},
+                                  detail_fa=f"کد ضمیمه {fa_digits(row.code)} بدون عمل اصلی در همان جلسه"))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------- accidents
+
+
+def _compile_accident(params):
+    if not isinstance(params.get("months"), int):
+        raise ValueError("needs `months` (int)")
+    return {"months": params["months"], "kinds": tuple(params.get("kinds") or ("traffic",)),
+            "follow_up_only": bool(params.get("follow_up_only"))}
+
+
+@register("bill_accident_window", compile=_compile_accident, levels=("document",))
+def bill_accident_window(rule, ev):
+    """INP-23-A-3: a traffic-accident patient's costs up to two months after the (first) discharge are the
+    Ministry of Health's: the whole bill is zeroed."""
+    if ev.kind != "bill":
+        return []
+    acc = v(getattr(ev.doc, "accident", None))
+    if acc is None or v(getattr(acc, "kind", None)) not in rule.compiled["kinds"]:
+        return []
+    first = v(getattr(acc, "first_discharged_on", None))
+    adm = v(getattr(ev.doc, "admitted_at", None))
+    on = adm.date if adm is not None else ev.date
+    if rule.compiled["follow_up_only"] and (first is None or first >= on):
+        return []          # RVU-99: the follow-up period — a later admission after the first discharge
+    if first is not None and first < on and on > first.add_months(rule.compiled["months"]):
+        return []
+    until = (first or ev.date).add_months(rule.compiled["months"])
+    return [ev.finding(rule, data={"accident": v(getattr(acc, "kind", None)),
+                                   "first_discharged_on": str(first) if first else None, "until": str(until)},
+                       detail_fa=f"هزینه‌ها تا دو ماه پس از ترخیص ({fa_digits(until)}) بر عهده وزارت بهداشت است")]
+
+
+# ---------------------------------------------------------------------------------------------------- frequency
+
+
+def _compile_pfreq(params):
+    if not (params.get("codes") or params.get("group")) or not isinstance(params.get("max"), int):
+        raise ValueError("needs `codes` (or `group`) and an integer `max`")
+    return {"codes": frozenset(str(c) for c in params.get("codes") or ()), "group": params.get("group"),
+            "max": params["max"], "key": params.get("key")}
+
+
+@register("bill_procedure_frequency", compile=_compile_pfreq, levels=("line",))
+def bill_procedure_frequency(rule, ev):
+    """At most `max` procedures of `codes` for one insured over the history (per `key`: a details field such as
+    laterality or stone_id); the excess procedures of this bill are zeroed."""
+    if ev.kind != "bill":
+        return []
+    c = dict(rule.compiled)
+    if not c["codes"]:
+        c["codes"] = ev.ctx.code_group(c["group"], ev.date)
+        if not c["codes"]:
+            return []
+    ins = v(getattr(ev.doc, "insured", None))
+    nid = v(getattr(ins, "national_id", None)) if ins is not None else None
+    key = c["key"]
+
+    def k_of(details):
+        if key is None or details is None:
+            return None
+        return v(getattr(details, key, None))
+    counts: dict = {}
+    for r in ev.ctx.history.services(nid, c["codes"]) if nid else ():
+        k = k_of(r.details)
+        counts[k] = counts.get(k, 0) + (r.qty or 1)
+    out = []
+    for i, p in enumerate(v(getattr(ev.doc, "procedures", None), [])):
+        code = v(getattr(p, "code", None))
+        if code not in c["codes"]:
+            continue
+        k = k_of(v(getattr(p, "details", None)))
+        n = counts.get(k, 0)
+        q = v(getattr(p, "qty", None), 1)
+        if n + q > c["max"]:
+            out.append(ev.finding(rule, heading="surgeon", data={"procedure": i + 1, "code": code, "earlier": n,
+                                                                 "max": c["max"], key or "key": k},
+                                  detail_fa=f"کد {fa_digits(code)}: {fa_digits(n)} جلسه پیش‌تر؛ سقف "
+                                            f"{fa_digits(c['max'])} جلسه"))
+        counts[k] = n + q
+    return out
+
+
+def _compile_repeat(params):
+    if not params.get("codes") or not isinstance(params.get("max"), int):
+        raise ValueError("needs `codes` and an integer `max`")
+    per = params.get("per", "bill")
+    if per not in ("bill", "month", "day"):
+        raise ValueError("per: bill | month | day")
+    hs = params.get("headings") or list(LINE_HEADINGS)
+    return {"codes": frozenset(str(c) for c in params["codes"]), "max": params["max"], "per": per,
+            "headings": tuple(hs)}
+
+
+@register("bill_line_repeat", compile=_compile_repeat, levels=("line",))
+def bill_line_repeat(rule, ev):
+    """A heading line's code at most `max` times per bill / Jalali month / day: the later lines are zeroed."""
+    if ev.kind != "bill":
+        return []
+    c = rule.compiled
+    review = current_review(ev)
+    seen: dict = {}
+    out = []
+    for h in c["headings"]:
+        for j, line in enumerate(review.heading_lines(h)):
+            code = v(getattr(line, "code", None))
+            if code not in c["codes"]:
+                continue
+            on = v(getattr(line, "on", None)) or ev.date
+            key = {"bill": None, "month": (on.year, on.month), "day": on.ordinal}[c["per"]]
+            n = seen.get(key, 0)
+            q = v(getattr(line, "qty", None), 1)
+            if n + q > c["max"]:
+                out.append(ev.finding(rule, heading=h, line=j, data={"heading": h, "line": j + 1, "code": code,
+                                                                     "earlier": n, "max": c["max"]},
+                                      detail_fa=f"کد {fa_digits(code)} بیش از {fa_digits(c['max'])} بار"))
+            seen[key] = n + q
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------- combined codes
+
+
+def _compile_combined(params):
+    return {"table": params.get("table", "combined_codes"), "codes": params.get("codes")}
+
+
+@register("bill_combined", compile=_compile_combined, levels=("line",))
+def bill_combined(rule, ev):
+    """INP-10-C-1, INP-10-E-1: two procedures of one session that have one common code (params.combined_codes:
+    {"<code>+<code>": common code}) — the first is paid as the common code, the second is zeroed."""
+    if ev.kind != "bill":
+        return []
+    table = rule.compiled["codes"] or ev.ctx.param(rule.compiled["table"], ev.date, default=None) or {}
+    procs = v(getattr(ev.doc, "procedures", None), [])
+    out = []
+    done = set()
+    for key, common in table.items():
+        parts = [p.strip() for p in str(key).split("+") if p.strip()]
+        if len(parts) != 2:
+            continue
+        a, b = parts
+        for i, p in enumerate(procs):
+            if i in done or v(getattr(p, "code", None)) != a:
+                continue
+            for j, q in enumerate(procs):
+                if j == i or j in done or v(getattr(q, "code", None)) != b:
+                    continue
+                if v(getattr(p, "session", None)) != v(getattr(q, "session", None)):
+                    continue
+                done |= {i, j}
+                out.append(ev.finding(rule, heading="surgeon", paid_code=str(common), severity="adjust",
+                                      mark="circle", data={"procedure": i + 1, "code": a, "with": b,
+                                                           "paid_code": str(common)},
+                                      detail_fa=f"کدهای {fa_digits(a)} و {fa_digits(b)} در یک جلسه: کد مشترک "
+                                                f"{fa_digits(common)}"))
+                out.append(ev.finding(rule, heading="surgeon", severity="deny", mark="zero",
+                                      data={"procedure": j + 1, "code": b, "with": a},
+                                      detail_fa=f"کد {fa_digits(b)} در کد مشترک {fa_digits(common)} منظور است"))
+                break
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------- visits a month
+
+
+def _compile_visit_month(params):
+    if not isinstance(params.get("max_per_month"), int):
+        raise ValueError("needs `max_per_month` (int)")
+    return {"max": params["max_per_month"], "specialty": params.get("specialty"), "status": params.get("status")}
+
+
+@register("bill_visit_month", compile=_compile_visit_month, levels=("line",))
+def bill_visit_month(rule, ev):
+    """INP-8-7: a chronic psychiatric inpatient — at most N psychiatry visits a Jalali month (the later ones are
+    zeroed)."""
+    if ev.kind != "bill":
+        return []
+    c = rule.compiled
+    if c["status"] and v(getattr(ev.doc, "psychiatric_status", None)) != c["status"]:
+        return []
+    seen: dict = {}
+    out = []
+    visits = v(getattr(ev.doc, "visits", None), [])
+    order = sorted(range(len(visits)), key=lambda i: (v(getattr(visits[i], "on", None)).ordinal
+                                                      if v(getattr(visits[i], "on", None)) else 0, i))
+    for i in order:
+        vis = visits[i]
+        pr = v(getattr(vis, "prescriber", None))
+        if c["specialty"] and (pr is None or v(getattr(pr, "specialty", None)) != c["specialty"]):
+            continue
+        on = v(getattr(vis, "on", None))
+        if on is None:
+            continue
+        key = (on.year, on.month)
+        n = seen.get(key, 0) + 1
+        seen[key] = n
+        if n > c["max"]:
+            out.append(ev.finding(rule, heading="visits", data={"visit": i + 1, "month": f"{on.year}/{on.month:02d}",
+                                                                "max": c["max"]},
+                                  detail_fa=f"ویزیت ردیف {fa_digits(i + 1)}: بیش از {fa_digits(c['max'])} ویزیت "
+                                            f"روانپزشکی در ماه"))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------- RVU-HASH
+
+
+@fact("above_hash_cap")
+def _f_hash(ev):
+    """RVU-HASH: a `#` code of a private provider claimed above its capped private tariff (RV × min(K, k_hash_cap))."""
+    item = ev.item
+    if item is None or ev.k_sector != "private":
+        return False
+    code = v(getattr(item, "code", None))
+    row = ev.ctx.tariff_row(code)
+    if row is None or not row.is_private_adjusted:
+        return False
+    req = v(getattr(item, "requested", None))
+    if req is None:
+        up = v(getattr(item, "unit_price", None))
+        req = up * v(getattr(item, "qty", None), 1) if up is not None else None
+    if not isinstance(req, (int, float)):
+        return False
+    on = v(getattr(item, "on", None)) or ev.date
+    cap = ev.ctx.price(code, on, "private", v(getattr(item, "qty", None), 1))
+    return cap is not None and req > cap
+
+
+# ---------------------------------------------------------------------------------------------------- RVU-44
+
+
+def _compile_simultaneous(params):
+    if not isinstance(params.get("max_patients"), int) or not isinstance(params.get("max_if_asa_3"), int):
+        raise ValueError("needs `max_patients` and `max_if_asa_3` (int)")
+    return {"max": params["max_patients"], "max3": params["max_if_asa_3"]}
+
+
+@register("bill_simultaneous_anesthesia", compile=_compile_simultaneous, levels=("line",))
+def bill_simultaneous_anesthesia(rule, ev):
+    """RVU-44: an anaesthesiologist responsible for more than two patients at once (one when a patient is ASA III or
+    more). Reads the anaesthesia records of this batch's bills reviewed before this one (kept on the engine context
+    for the run); the third overlapping patient's anaesthesia is raised for the reviewer."""
+    if ev.kind != "bill":
+        return []
+    c = rule.compiled
+    seen = ev.ctx.__dict__.setdefault("_inpatient_anesthesia_seen", [])
+    out = []
+    mine = []
+    for i, a in enumerate(v(getattr(ev.doc, "anesthesia", None), [])):
+        person = v(getattr(a, "anesthesiologist", None))
+        cno = v(getattr(person, "council_no", None)) if person is not None else None
+        s, e = v(getattr(a, "start", None)), v(getattr(a, "end", None))
+        if not cno or s is None or e is None:
+            continue
+        asa = v(getattr(a, "asa", None)) or 0
+        overlapping = [x for x in seen if x[0] == cno and x[1] < e and s < x[2] and x[4] != ev.doc.seq]
+        limit = c["max3"] if asa >= 3 or any(x[3] >= 3 for x in overlapping) else c["max"]
+        if len(overlapping) + 1 > limit:
+            out.append(ev.finding(rule, heading="anesthesia",
+                                  data={"anesthesia": i + 1, "anesthesiologist": cno,
+                                        "overlapping_bills": sorted({x[4] for x in overlapping})},
+                                  detail_fa=f"متخصص بیهوشی {fa_digits(cno)} همزمان مسئول "
+                                            f"{fa_digits(len(overlapping) + 1)} بیمار"))
+        mine.append((cno, s, e, asa, ev.doc.seq))
+    seen.extend(mine)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------- INP-6-4-N1
+
+
+def _compile_refund(params):
+    if not isinstance(params.get("months"), int):
+        raise ValueError("needs `months` (int)")
+    return {"months": params["months"]}
+
+
+@register("accreditation_refund_window", compile=_compile_refund, levels=("batch",))
+def accreditation_refund_window(rule, ev):
+    """INP-6-4-N1: an objection asking back the accreditation deductions — not refundable when the new certificate
+    came more than 4 months after the previous one expired."""
+    obj = v(getattr(ev.doc, "objection", None))
+    if obj is None or v(getattr(obj, "kind", None)) != "accreditation_deduction_refund":
+        return []
+    exp = v(getattr(obj, "previous_expired_on", None))
+    new = v(getattr(obj, "new_certificate_submitted_on", None))
+    if exp is None or new is None:
+        return []
+    limit = exp.add_months(rule.compiled["months"])
+    if new <= limit:
+        return []
+    return [ev.finding(rule, data={"previous_expired_on": str(exp), "new_certificate_submitted_on": str(new),
+                                   "limit": str(limit)},
+                       detail_fa=f"گواهینامه جدید {fa_digits(new)} ارائه شده؛ مهلت تا {fa_digits(limit)}")]
+
+
+# ---------------------------------------------------------------------------------------------------- RVU-86 outpatient
+
+
+def _compile_86(params):
+    if not isinstance(params.get("percent_added"), (int, float)):
+        raise ValueError("needs `percent_added`")
+    return {"pct": params["percent_added"], "places": tuple(params.get("places") or ("home",))}
+
+
+@register("portable_imaging_price", compile=_compile_86, levels=("line",))
+def portable_imaging_price(rule, ev):
+    """RVU-86 on a prescription: an imaging line with modifier 86 done portably (the prescription's place of service
+    is the patient's home, or the line's `details.portable`) is priced at its tariff + 80 % (a price basis, not a
+    finding)."""
+    if ev.kind != "prescription":
+        return []
+    place = v(getattr(ev.doc, "place_of_service", None))
+    out = []
+    for idx, item in enumerate(ev.lines()):
+        mods = [str(m) for m in v(getattr(item, "modifiers", None), [])]
+        if "86" not in mods or item.code in (ABSENT, None):
+            continue
+        det = v(getattr(item, "details", None))
+        portable = det is not None and v(getattr(det, "portable", None)) is True
+        if place not in rule.compiled["places"] and not portable:
+            continue
+        ev.item = item
+        on = ev.line_date()
+        ev.item = None
+        qty = v(getattr(item, "qty", None), 1)
+        base = ev.ctx.price(item.code, on, "government", qty)
+        if base is None:
+            continue
+        from decimal import Decimal, ROUND_HALF_UP
+        basis = int((Decimal(base) * (1 + Decimal(str(rule.compiled["pct"])) / 100)).quantize(Decimal(1),
+                                                                                              rounding=ROUND_HALF_UP))
+        out.append(ev.finding(rule, line=idx, severity="price", approved=basis, data={"code": item.code}))
+    return out
