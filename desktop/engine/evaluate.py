@@ -18,7 +18,9 @@ from desktop.engine.findings import (ADJUST, CIRCLE, DENY, PRICE, REVIEW, TICK, 
 from desktop.engine.history import HistoryIndex
 from desktop.engine.rules import PROVIDER_GROUPS, Rule, RuleSet
 
-__all__ = ["EngineContext", "DocEval", "BatchEval", "review_batch", "FACTS", "fact"]
+__all__ = ["EngineContext", "DocEval", "BatchEval", "review_batch", "FACTS", "fact", "LINE_FRANCHISE"]
+
+LINE_FRANCHISE = True      # price results may set a line's own franchise (data["franchise"])
 
 _GOV_SECTORS = ("government_university", "government_other")
 
@@ -374,7 +376,11 @@ def _evaluate_prescription(ev: DocEval, rules: list[Rule], batch_findings, batch
     items = ev.lines()
     findings = _run_rules(ev, rules)
     # `price` results set a line's price basis (a multiplier the manual prices in, e.g. DEN-4): not findings
-    basis_by_line = {f.line: f.approved for f in findings if f.severity == PRICE and f.line is not None}
+    basis_by_line = {f.line: f.approved for f in findings
+                     if f.severity == PRICE and f.line is not None and f.approved is not None}
+    # a price result may also carry the line's own franchise (e.g. radiotherapy billed franchise-free, RT-3-5-N2)
+    franchise_by_line = {f.line: Decimal(str(f.data["franchise"])) for f in findings
+                         if f.severity == PRICE and f.line is not None and "franchise" in (f.data or {})}
     findings = [f for f in findings if f.severity != PRICE]
     for bf in (f for f in batch_findings if f.severity == DENY):
         findings.insert(0, Finding(rule=bf.rule, severity=bf.severity, mark=bf.mark, message_fa=bf.message_fa,
@@ -410,8 +416,8 @@ def _evaluate_prescription(ev: DocEval, rules: list[Rule], batch_findings, batch
             _zero(lo, line_deny.rule)
         else:
             adjust = next((x for x in findings if x.severity == ADJUST and x.line == idx), None)
-            _price_line(ev, lo, item, adjust, pricing_rules, franchise, req_obj, (tot, ins, org), on, findings,
-                        factor)
+            _price_line(ev, lo, item, adjust, pricing_rules, franchise_by_line.get(idx, franchise), req_obj,
+                        (tot, ins, org), on, findings, factor)
         lines.append(lo)
         ev.item = ev.index = None
     return DocOutcome(kind="prescription", seq=rx.seq, findings=findings, lines=lines)

@@ -30,6 +30,7 @@ class ServiceRecord:
     prescriber: str | None         # council number
     details: Any                   # the line's Details (tooth, jaw, agent, …) or None
     paid: bool                     # False when this review zeroed it
+    course_id: str | None = None   # radiotherapy course (`prescription.course.id`)
 
 
 def _v(x, default=None):
@@ -57,12 +58,14 @@ class HistoryIndex:
         prescriber = _v(getattr(rx, "prescriber", None))
         council = _v(getattr(prescriber, "council_no", None)) if prescriber is not None else None
         prov = _v(getattr(header.provider, "code", None))
+        course = _v(getattr(rx, "course", None))
+        course_id = _v(getattr(course, "id", None)) if course is not None else None
         for i, item in enumerate(_v(getattr(rx, "items", None), [])):
             qty = _v(getattr(item, "qty", None), 1)
             on = _v(getattr(item, "served_on", None)) or served
             self._by_id[nid].append(ServiceRecord(
                 nid, _v(item.code), on, qty, prov, header.id, rx.seq, i, "prescription", council,
-                _v(getattr(item, "details", None)), i not in zeroed))
+                _v(getattr(item, "details", None)), i not in zeroed, course_id))
 
     def add_bill(self, header, bill) -> None:
         insured = _v(getattr(bill, "insured", None))

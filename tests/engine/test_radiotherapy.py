@@ -452,8 +452,6 @@ def test_franchise_free_lines(rules, ref):
     assert _price_results(rules, ref, batch([rx([item("705330", 50)], setting="inpatient")])) == []
 
 
-@pytest.mark.xfail(strict=True, reason="the amount stage does not apply a line's own franchise yet "
-                                       "(engine.evaluate.LINE_FRANCHISE; see docs/radiotherapy-rules.md)")
 def test_franchise_free_amount(rules, ref30):
     # with the outpatient franchise at 0.30, outpatient radiotherapy billed franchise-free: the organisation pays
     # the whole government tariff of the radiotherapy line, the CT keeps its franchise

@@ -213,6 +213,7 @@ def wine_install(windows_build, tmp_path_factory):
     prefix = tmp_path_factory.mktemp("wineprefix")
     env = dict(os.environ, WINEPREFIX=str(prefix), WINEDEBUG="-all")
     env.pop("DISPLAY", None)
+    env.pop("RASIDEGI_HOME", None)             # the program's own default: platformdirs' folder in the prefix
     subprocess.run([str(WINE), "wineboot", "-i"], env=env, capture_output=True, timeout=300, check=True)
     res = subprocess.run([str(WINE), windows_build["setup"], "/S"], env=env, capture_output=True, timeout=600)
     assert res.returncode == 0, res.stderr[-2000:]
