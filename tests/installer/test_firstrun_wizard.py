@@ -118,7 +118,7 @@ def test_server_connection_test_runs_off_the_ui_thread(wizard, qtbot):
     db.port.setValue(port)
     db.user.setText("reviewer")
     db.start_check()
-    qtbot.waitUntil(lambda: not db.running, timeout=10_000)
+    qtbot.waitUntil(lambda: not db.running, timeout=60_000)
     assert not db.isComplete() and ("نپذیرفت" in db.status.text() or "برقرار نشد" in db.status.text())
     assert not _next(wizard)
 
@@ -142,7 +142,7 @@ def test_server_with_accounts_skips_the_admin_page(wizard, qtbot, pg_fresh_url, 
     db.dbname.setText(u.database)
     db.user.setText(u.username)
     db.start_check()
-    qtbot.waitUntil(lambda: not db.running, timeout=10_000)
+    qtbot.waitUntil(lambda: not db.running, timeout=60_000)
     assert db.isComplete() and "حساب کاربری" in db.status.text(), db.status.text()
     assert _next(wizard) and wizard.currentId() == fw.PAGE_REFERENCE
     _next(wizard)
