@@ -17,10 +17,10 @@ from sqlalchemy import Text, bindparam, func, literal_column, select
 from sqlalchemy.engine import Engine
 
 from desktop.store import jsontext
-from desktop.store.schema import batches, documents, events, results, services
+from desktop.store.schema import batches, documents, results, services
 
-__all__ = ["engine_of", "BatchRow", "batch_rows", "batch_row", "DocIndexRow", "document_index", "document_json",
-           "documents_json", "document_briefs", "find_by_prescriber", "find_by_code", "batch_header", "latest_result", "paused_gc",
+__all__ = ["engine_of", "BatchRow", "batch_rows", "batch_row", "document_index", "document_json",
+           "documents_json", "document_briefs", "find_by_prescriber", "find_by_code", "batch_header", "paused_gc",
            "ReviewIndex", "ROW_COLUMNS", "review_index", "review_entries", "all_review_entries", "latest_result_pk"]
 
 #: SQLite's historical bound on host parameters
@@ -106,16 +106,6 @@ def batch_header(store, batch_id: str) -> dict | None:
     with engine_of(store).connect() as conn:
         text = conn.execute(select(batches.c.header_json).where(batches.c.batch_id == batch_id)).scalar()
     return None if text is None else jsontext.loads(text)
-
-
-@dataclass(frozen=True, slots=True)
-class DocIndexRow:
-    pk: int
-    kind: str
-    seq: int | None
-    national_id: str | None
-    served_on: str | None
-    requested_total: int | None
 
 
 def document_index(store, batch_pk: int) -> list[tuple]:
@@ -356,19 +346,8 @@ def all_review_entries(store, result_pk: int) -> list[dict]:
                                                        .order_by(table.c.position)).scalars()]
 
 
-def latest_result(store, batch_id: str) -> dict | None:
-    """Store.load_result for the batch's current import, decoded with the collector paused (see paused_gc)."""
-    with paused_gc():
-        return store.load_result(batch_id)
-
-
 def user_names(store) -> dict[str, str]:
     """{username: full name} of every account (for showing who made a mark)."""
     from .tables import users
     with engine_of(store).connect() as conn:
         return dict(conn.execute(select(users.c.username, users.c.full_name)).all())
-
-
-def event_count(store, batch_pk: int) -> int:
-    with engine_of(store).connect() as conn:
-        return conn.execute(select(func.count()).select_from(events).where(events.c.batch_pk == batch_pk)).scalar()

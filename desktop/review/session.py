@@ -35,7 +35,7 @@ from desktop.engine.findings import doc_mark
 
 from . import queries
 from .errors import ReviewError
-from .users import PEN, User
+from .users import User
 
 __all__ = ["ReviewSession", "Place", "Reason", "Decision", "AmountState", "DocEntry", "DocView", "FindingView",
            "Totals", "TICK", "CIRCLE", "ZERO", "MARKS", "FREE_TEXT_RULE", "STATE_FA", "HEADING_FA", "MARK_FA"]

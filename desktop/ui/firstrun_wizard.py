@@ -225,11 +225,14 @@ class DatabasePage(QWizardPage):
         self.status.setStyleSheet("")
         self.status.setText("در حال آزمون اتصال…")
         task = _CheckTask(url)
+        task.setAutoDelete(False)          # Python keeps it (and its signals object) alive until the check is done
+        self._task = task
         task.signals.done.connect(lambda result, u=url: self._check_done(u, result))
         QThreadPool.globalInstance().start(task)
 
     def _check_done(self, url: str, result: firstrun.DbCheck) -> None:
         self._running = False
+        self._task = None
         self.test_button.setEnabled(True)
         self.check = result
         self._checked_url = url if result.ok else None

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QFrame
 
 from desktop.review import labels
 from desktop.review.errors import ReviewError
-from desktop.review.session import CIRCLE, STATE_FA, TICK, ZERO, Place, ReviewSession
+from desktop.review.session import STATE_FA, TICK, Place, ReviewSession
 from desktop.review.users import PEN_FA, User, Users
 
 from . import fmt

@@ -37,3 +37,20 @@ def test_index_briefs_and_finders(loaded):
     assert queries.documents_json(loaded, [pk]) == {pk: doc}
     rows = queries.batch_rows(loaded)
     assert [r.batch_id for r in rows][0] == DEMO_ID        # newest first
+
+
+def test_the_desk_list_and_a_decision_on_both_databases(loaded, rules, reference):
+    from desktop.review.session import Place, Reason, ReviewSession
+    from .conftest import TECH
+    s = ReviewSession(loaded, DEMO_ID, TECH, rules=rules, reference=reference)
+    assert len(s.documents) == 41 and s.totals().as_result() == loaded.load_result(DEMO_ID)["totals"]
+    row = queries.batch_row(loaded, DEMO_ID)
+    index = queries.review_index(loaded, row)           # built at import: read back, the same
+    assert index.result_pk == s.result_pk and len(index.rows) == 41
+    assert [r[3] for r in index.rows[:3]] == [1, 2, 3] and index.rows[28][2] == "prescription"
+    i = s.index_of("prescription", 1)
+    s.circle(i, Place(line=1), 500_000, Reason(None, "تعدیل"))
+    again = ReviewSession(loaded, DEMO_ID, TECH, rules=rules, reference=reference)
+    assert again.totals().as_result() == s.totals().as_result()
+    assert again.documents[i].approved == 500_000
+    assert again.to_result()["prescriptions"][i]["lines"][0]["decision"]["who"] == "sara"

@@ -395,3 +395,33 @@ def test_bill_headings_are_marked_like_lines(tmp_path, rules, reference):
         assert rb["headings"][h.place.heading]["decision"]["reason"]["text_fa"] == "سرفصل بدون مستند"
     finally:
         store.close()
+
+
+def test_a_batch_reviewed_from_the_command_line_is_cut_for_the_desk_at_its_first_opening(tmp_path, rules, reference):
+    from sqlalchemy import func, select
+
+    from desktop.pipeline import review_files
+    from desktop.review.queries import engine_of
+    from desktop.review.tables import review_heads, review_rows
+    url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    review_files(DEMO_FILES, db_url=url, rules=rules)
+
+    def count(store, table):
+        with engine_of(store).connect() as conn:
+            return conn.execute(select(func.count()).select_from(table)).scalar()
+
+    store = Store.open(url)
+    try:
+        assert count(store, review_heads) == 0
+        s = ReviewSession(store, DEMO_ID, TECH, rules=rules, reference=reference)
+        assert count(store, review_heads) == 1 and count(store, review_rows) == 41
+        assert s.totals().as_result() == store.load_result(DEMO_ID)["totals"]
+        first = s.result_pk
+        # the engine reviews the batch again (new rules): the desk's copy follows the newest result
+        from desktop.review.importer import review_stored
+        review_stored(store, DEMO_ID, rules=rules, ref=reference)
+        again = ReviewSession(store, DEMO_ID, TECH, rules=rules, reference=reference)
+        assert again.result_pk != first and count(store, review_heads) == 1     # the older copy is dropped
+        assert len(again.documents) == 41
+    finally:
+        store.close()

@@ -6,7 +6,6 @@ import pytest
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
-from desktop.review.users import Users
 from desktop.store import Store
 
 # the demo template database, rules and reference data of the review tests
