@@ -231,6 +231,8 @@ class MainWindow(QMainWindow):
         act(m, "import", "ورود پروندهٔ تازه…", self.import_dialog)
         act(m, "open", "گشودن پروندهٔ ذخیره‌شده…", self.open_dialog)
         act(m, "export", "ذخیرهٔ نتیجهٔ رسیدگی (JSON)…", self.export_result)
+        act(m, "sheet", "صدور برگ تعدیلات (PDF)…", self.issue_sheet)
+        act(m, "verify", "بررسی اصالت برگ چاپی…", self.verify_sheet)
         m.addSeparator()
         act(m, "quit", "خروج", self.close)
         m = mb.addMenu("علامت")
@@ -254,6 +256,9 @@ class MainWindow(QMainWindow):
         m = mb.addMenu("کاربران")
         act(m, "users", "مدیریت حساب‌ها…", self.users_dialog, enabled=self.user.may_manage_users)
         act(m, "password", "تغییر گذرواژهٔ من…", self.change_password)
+        m.addSeparator()
+        act(m, "install_rules", "نصب بستهٔ قواعد (بخشنامهٔ تازه)…", self.install_rule_pack,
+            enabled=self.user.may_manage_users)
         m = mb.addMenu("راهنما")
         act(m, "help", "کلیدها", self.help_dialog)
 
@@ -404,6 +409,62 @@ class MainWindow(QMainWindow):
                                                   f"{safe}.result.json"), "JSON (*.json)")
         if path:
             self.write_result(path)
+
+    def issue_sheet(self) -> None:
+        """Write the batch's adjustment sheet (the current marks, signed with the office key) and open it."""
+        if self.session is None:
+            return
+        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in self.session.batch_id)
+        path, _ = QFileDialog.getSaveFileName(self, "صدور برگ تعدیلات",
+                                              str(Path(self.settings.get("last_dir") or os.getcwd()) /
+                                                  f"{safe}.sheet.pdf"), "PDF (*.pdf)")
+        if path:
+            self.write_sheet(path)
+
+    def write_sheet(self, path: str):
+        from desktop.printing.sheet import write_sheet
+        signer = {"name": self.user.full_name or self.user.username, "role": self.user.role}
+        info = write_sheet(self.session.to_result(), path, store=self.store, signers=[signer],
+                           who=self.user.username)
+        self.message(f"برگ تعدیلات در {path} صادر شد")
+        try:
+            from PySide6.QtCore import QUrl
+            from PySide6.QtGui import QDesktopServices
+            if os.environ.get("QT_QPA_PLATFORM") != "offscreen":
+                QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))   # the system viewer prints it
+        except Exception:  # noqa: BLE001  (opening a viewer is a convenience)
+            pass
+        return info
+
+    def verify_sheet(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "بررسی اصالت برگ چاپی", os.getcwd(), "PDF (*.pdf)")
+        if path:
+            self.show_verification(path)
+
+    def show_verification(self, path: str) -> str:
+        from desktop.printing.verify import verify_pdf
+        out = verify_pdf(path)
+        text = out.summary_fa()
+        (QMessageBox.information if out.ok else QMessageBox.warning)(self, "بررسی اصالت", text)
+        return text
+
+    def install_rule_pack(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "نصب بستهٔ قواعد", os.getcwd(), "YAML (*.yaml *.yml)")
+        if path:
+            self.install_rules_from(path)
+
+    def install_rules_from(self, path: str) -> bool:
+        """Validate a rule pack (schema, check kinds, dates, params, ids) and install it; problems listed in
+        Persian with their place. Nothing is installed when anything is wrong."""
+        from desktop.engine.rules import install_pack
+        dest, problems = install_pack(path)
+        if problems:
+            lines = "\n".join(p.format_fa() for p in problems[:20])
+            QMessageBox.warning(self, "بستهٔ قواعد نصب نشد", lines)
+            return False
+        QMessageBox.information(self, "بستهٔ قواعد نصب شد",
+                                f"بستهٔ قواعد «{Path(path).name}» معتبر است و از بررسی بعدی به کار می‌رود.")
+        return True
 
     def write_result(self, path: str) -> None:
         data = self.session.to_result()

@@ -78,6 +78,9 @@ def frequency(rule, ev):
             detail = (f"خدمت {fa_digits(code)}: {fa_digits(already)} بار پیش‌تر؛ سقف {fa_digits(c['max'])}")
             if rule.action == "cap_quantity" and left > 0:
                 out.append(ev.finding(rule, line=idx, paid_qty=left, detail_fa=detail, data=data))
+            elif rule.action == "cap_quantity":
+                # nothing left under the cap: the line is not payable at all
+                out.append(ev.finding(rule, line=idx, severity="deny", mark="zero", detail_fa=detail, data=data))
             else:
                 out.append(ev.finding(rule, line=idx, detail_fa=detail, data=data))
         used_here += this

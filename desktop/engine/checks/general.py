@@ -513,6 +513,11 @@ def as_prescribed(rule, ev):
         names = [_norm_title(n) for n in names if n]
         if any(w == n or (len(w) >= 3 and w in n) or (len(n) >= 3 and n in w) for n in names):
             continue
+        if code and ev.provider_kind in PROVIDER_GROUPS["imaging"]:
+            # an alternative name or abbreviation of appendix 1 (RAD-APX-1) is the same service
+            from desktop.engine.checks.imaging import imaging_title_matches
+            if imaging_title_matches(ev, written, code):
+                continue
         out.append(ev.finding(rule, line=idx, severity=p.get("changed", "review"), mark="zero",
                               detail_fa=f"در نسخه «{written}» نوشته شده و خدمت {fa_digits(code)} محاسبه شده است",
                               data={"code": code, "prescribed_as": written}))
