@@ -35,6 +35,7 @@ may override it for a run with a dated table ``imaging_synonyms`` of the same sh
 """
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal
 
@@ -69,7 +70,13 @@ def norm_text(text) -> str:
     """Lower-case, Persian letters and digits normalised, punctuation to spaces, spaces collapsed."""
     if text is None or text is ABSENT:
         return ""
-    t = normalize_digits(str(text)).translate(_CHARS).casefold()
+    return _norm_str(text if isinstance(text, str) else str(text))
+
+
+@functools.lru_cache(maxsize=65536)
+def _norm_str(text: str) -> str:
+    # memoised: a batch repeats the same few hundred descriptions and titles thousands of times
+    t = normalize_digits(text).translate(_CHARS).casefold()
     t = _PUNCT.sub(" ", t)
     return " ".join(t.split())
 
