@@ -30,15 +30,22 @@ def _compile(params):
             "same_provider": bool(params.get("same_provider")), "count": params.get("count", "qty")}
 
 
-def _window(per, days, on):
+def window(per, days, on):
+    """The (since, until) dates a count runs over, ending on `on`: one day, the Jalali year so far, the year after
+    the same calendar day a year earlier (`rolling_year`), `days` days, or a lifetime (since None)."""
     if per == "day":
         return on, on
     if per == "jalali_year":
         from desktop.domain.jalali import JDate
         return JDate.of(on.year, 1, 1), on
+    if per == "rolling_year":          # after the same calendar day a year earlier (leap years included)
+        return on.add_years(-1) + 1, on
     if per == "window":
         return on - (days - 1), on
     return None, on
+
+
+_window = window
 
 
 @register("frequency", compile=_compile, levels=("line",))

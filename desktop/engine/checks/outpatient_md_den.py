@@ -388,17 +388,7 @@ def _compile_keyed(params):
             "key": tuple(key), "table": table or {}, "count": count}
 
 
-def _window(per, days, on):
-    from desktop.domain.jalali import JDate
-    if per == "day":
-        return on, on
-    if per == "jalali_year":
-        return JDate.of(on.year, 1, 1), on
-    if per == "rolling_year":          # after the same calendar day a year earlier (leap years included)
-        return on.add_years(-1) + 1, on
-    if per == "window":
-        return on - (days - 1), on
-    return None, on
+from desktop.engine.checks.frequency import window as _window  # noqa: E402  (one definition of the windows)
 
 
 _KEY_FA = {"prescriber": "همین پزشک", "provider": "همین مؤسسه", "jaw": "همین فک", "tooth": "همین دندان"}
