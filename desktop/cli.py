@@ -130,7 +130,7 @@ def cmd_demo(args) -> int:
                 batch_id = json.loads(Path(out).read_text(encoding="utf-8"))["batch_id"]
             except (OSError, ValueError, KeyError):
                 batch_id = None
-            return _run_gui(db_url=args.db, open_batch_id=batch_id)
+            return _run_gui(db_url=args.db, open_batch_id=batch_id, first_run=False)
     return rc
 
 
@@ -144,13 +144,14 @@ def _wants_gui(args) -> bool:
                                                                                                      "darwin")
 
 
-def _run_gui(batch: str | None = None, *, db_url: str | None = None, open_batch_id: str | None = None) -> int:
+def _run_gui(batch: str | None = None, *, db_url: str | None = None, open_batch_id: str | None = None,
+             first_run: bool = True) -> int:
     try:
         from desktop.ui.app import main as gui_main
     except ImportError as exc:
         print(f"the desk needs PySide6 ({exc}) / برای میز رسیدگی PySide6 لازم است", file=sys.stderr)
         return EXIT_ERROR
-    return gui_main(batch, db_url=db_url, open_batch_id=open_batch_id)
+    return gui_main(batch, db_url=db_url, open_batch_id=open_batch_id, first_run=first_run)
 
 
 def cmd_gui(args) -> int:

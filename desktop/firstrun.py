@@ -131,11 +131,19 @@ def needs_first_run() -> bool:
 
 
 def configured_db_url() -> str:
-    """The database chosen at the first run: the office server's URL, else the embedded SQLite default."""
+    """The database chosen at the first run: the office server's URL, else the embedded SQLite default.
+
+    A damaged settings file is a StoreError, not the SQLite default: an office working on its PostgreSQL server
+    must not silently start writing decisions into a local file nobody else sees."""
     try:
         url = load_settings().get("database_url")
-    except FirstRunError:
-        url = None
+    except FirstRunError as exc:
+        from desktop.store import StoreError
+        raise StoreError(exc.message_en, exc.message_fa, "settings") from None
+    if url is not None and not isinstance(url, str):
+        from desktop.store import StoreError
+        raise StoreError(f"{settings_path()}: database_url must be a string",
+                         f"{settings_path()}: نشانی پایگاه داده در فایل تنظیمات نادرست است", "settings")
     return url or default_db_url()
 
 

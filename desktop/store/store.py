@@ -277,11 +277,12 @@ class Store:
 
     @classmethod
     def open(cls, url: str | None = None) -> "Store":
-        """Open (creating if need be) the database at `url`, default desktop.paths.default_db_url(), and
-        migrate it to the newest schema."""
+        """Open (creating if need be) the database at `url` and migrate it to the newest schema.  Default: the
+        database chosen at the first run (desktop.firstrun.configured_db_url: the office server, else the embedded
+        SQLite in the user-data folder)."""
         if url is None:
-            from desktop.paths import default_db_url
-            url = default_db_url()
+            from desktop.firstrun import configured_db_url
+            url = configured_db_url()
         u = normalize_url(url)
         shown = u.render_as_string(hide_password=True)
         engine = make_engine(u)

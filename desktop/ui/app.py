@@ -2,6 +2,7 @@
 log-in (or the first account of a fresh database), the main window.
 
     rasidegi gui [--db URL] [BATCH.json]        → desktop.ui.app.main(batch, db_url=…)
+    rasidegi demo                               → desktop.ui.app.main(open_batch_id=…, first_run=False)
 """
 from __future__ import annotations
 
@@ -75,10 +76,17 @@ def _login(store, settings):
     return dlg.user
 
 
-def main(batch: str | None = None, *, db_url: str | None = None, open_batch_id: str | None = None) -> int:
+def main(batch: str | None = None, *, db_url: str | None = None, open_batch_id: str | None = None,
+         first_run: bool = True) -> int:
     """Run the desk.  `batch`: a claim-batch/1 file to import first; `open_batch_id`: a stored batch to open
-    (e.g. the demo's); otherwise the batch opened last."""
-    from desktop.store import Store, StoreError
+    (e.g. the demo's); otherwise the batch opened last.
+
+    On a machine where the first run was never completed (a plain `pip install`, not the installer, whose launcher
+    does the same) and no database was named, the first-run wizard comes first: office, administrator, database,
+    reference data, signing key.  `first_run=False` skips it (`rasidegi demo`: the embedded default, at once).
+    The database is opened through desktop.upgrade.open_store: a newer program migrates it after a backup."""
+    from desktop.store import StoreError
+    from desktop.upgrade import open_store
 
     from .main_window import MainWindow
     from .settings import Settings
@@ -86,9 +94,17 @@ def main(batch: str | None = None, *, db_url: str | None = None, open_batch_id: 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     settings = Settings()
     setup_application(app, settings.get("font_size"))
+    if first_run and not db_url:
+        from desktop.firstrun import needs_first_run
+        if needs_first_run():
+            from .firstrun_wizard import run_first_run_wizard
+            if run_first_run_wizard() is None:
+                log.info("first-run wizard cancelled; the desk was not opened")
+                return 1
     try:
-        store = Store.open(db_url or settings.get("db_url") or None)
+        store = open_store(db_url or None)
     except StoreError as exc:
+        log.error("cannot open the database: %s", exc.message_en)
         QMessageBox.critical(None, "پایگاه داده", exc.message_fa)
         return 1
     try:

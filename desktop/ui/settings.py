@@ -18,7 +18,6 @@ class Option:
 
 
 OPTIONS = {o.key: o for o in (
-    Option("db_url", str, "", "database URL; empty: the embedded SQLite in the user data folder"),
     Option("last_user", str, "", "the user name offered at log-in"),
     Option("last_dir", str, "", "the folder of the last imported file"),
     Option("last_batch", str, "", "the batch opened last (reopened at start)"),

@@ -19,7 +19,7 @@ def opened(monkeypatch):
 def test_gui_command(opened, tmp_path):
     url = f"sqlite:///{tmp_path / 'g.sqlite'}"
     assert cli.main(["gui", "--db", url, DEMO_FILES[1]]) == 0
-    assert opened == [(DEMO_FILES[1], {"db_url": url, "open_batch_id": None})]
+    assert opened == [(DEMO_FILES[1], {"db_url": url, "open_batch_id": None, "first_run": True})]
 
 
 def test_demo_opens_the_desk_on_the_demo_batch_when_asked_or_a_display_is_there(opened, tmp_path, monkeypatch,
@@ -36,7 +36,7 @@ def test_demo_opens_the_desk_on_the_demo_batch_when_asked_or_a_display_is_there(
     assert cli.main(["demo", "--db", url, "--out", out, "--no-gui"]) == 0
     assert opened == []
     assert cli.main(["demo", "--db", url, "--out", out]) == 0
-    assert opened == [(None, {"db_url": url, "open_batch_id": DEMO_ID})]
+    assert opened == [(None, {"db_url": url, "open_batch_id": DEMO_ID, "first_run": False})]
     monkeypatch.delenv("DISPLAY")
     assert cli.main(["demo", "--db", url, "--out", out, "--gui"]) == 0
     assert len(opened) == 2
