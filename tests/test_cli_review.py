@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import copy
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from desktop.cli import main
+from tests.dbcounts import table_counts
 
 GOOD = {
     "format": "claim-batch/1",
@@ -54,13 +54,6 @@ def _home(tmp_path, monkeypatch):
     monkeypatch.setenv("RASIDEGI_HOME", str(tmp_path / "home"))
 
 
-def _counts(db: Path) -> dict:
-    con = sqlite3.connect(db)
-    try:
-        tables = [r[0] for r in con.execute("select name from sqlite_master where type='table'")]
-        return {t: con.execute(f'select count(*) from "{t}"').fetchone()[0] for t in tables}
-    finally:
-        con.close()
 
 
 def test_review_writes_the_result(tmp_path):
@@ -82,7 +75,7 @@ def test_malformed_file_exits_2_names_file_and_path_and_stores_nothing(tmp_path,
     db = tmp_path / "db.sqlite"
     assert main(["review", *_files(tmp_path, GOOD), "--out", str(tmp_path / "r.json"), "--db",
                  f"sqlite:///{db}", "-q"]) == 0
-    before = _counts(db)
+    before = table_counts(db)
     bad = copy.deepcopy(GOOD)
     bad["batch"]["id"] = "T-1/1404-07/iranians-second"
     bad["prescriptions"][1]["served_on"] = "1404/07/31"          # Mehr has 30 days
@@ -93,7 +86,7 @@ def test_malformed_file_exits_2_names_file_and_path_and_stores_nothing(tmp_path,
     assert "b.json" in err and "prescriptions[1].served_on" in err
     assert any("\u0600" <= ch <= "\u06ff" for ch in err)        # the Persian message too
     assert not (tmp_path / "r2.json").exists()
-    assert _counts(db) == before
+    assert table_counts(db) == before
 
 
 def test_earlier_files_on_the_command_line_are_history(tmp_path):
@@ -116,11 +109,11 @@ def test_reviewing_twice_does_not_duplicate(tmp_path):
             f"sqlite:///{tmp_path}/db.sqlite", "-q"]
     assert main(args) == 0
     first = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
-    counts = _counts(tmp_path / "db.sqlite")
+    counts = table_counts(tmp_path / "db.sqlite")
     assert main(args) == 0
     second = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     assert first == second
-    after = _counts(tmp_path / "db.sqlite")
+    after = table_counts(tmp_path / "db.sqlite")
     assert {k: v for k, v in after.items() if k not in ("results", "events")} == \
            {k: v for k, v in counts.items() if k not in ("results", "events")}
 

@@ -4,7 +4,6 @@ all; the intake half, one problem at exactly that path, is tests/intake/test_int
 from __future__ import annotations
 
 import json
-import sqlite3
 import sys
 from pathlib import Path
 
@@ -16,17 +15,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "intake"))
 from test_intake_property import ALL_MUTATIONS, RICH, apply  # noqa: E402
 
 from desktop.cli import main  # noqa: E402
+from tests.dbcounts import table_counts  # noqa: E402
 
 GOOD_ID = "GOOD/1404-07"
 
 
-def _counts(db: Path) -> dict:
-    con = sqlite3.connect(db)
-    try:
-        names = [r[0] for r in con.execute("select name from sqlite_master where type='table'")]
-        return {n: con.execute(f'select count(*) from "{n}"').fetchone()[0] for n in names}
-    finally:
-        con.close()
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -38,7 +31,7 @@ def test_malformed_value_exits_2_and_stores_nothing(tmp_path_factory, mutation):
     good["batch"]["id"] = GOOD_ID
     (tmp / "good.json").write_text(json.dumps(good, ensure_ascii=False), encoding="utf-8")
     assert main(["review", str(tmp / "good.json"), "--db", f"sqlite:///{db}", "-q"]) == 0
-    before = _counts(db)
+    before = table_counts(db)
     index, m = mutation
     bad, path = apply(RICH, index, m)
     (tmp / "bad.json").write_text(json.dumps(bad, ensure_ascii=False), encoding="utf-8")
@@ -49,4 +42,4 @@ def test_malformed_value_exits_2_and_stores_nothing(tmp_path_factory, mutation):
         rc = main(["review", str(tmp / "bad.json"), "--db", f"sqlite:///{db}", "-q"])
     assert rc == 2
     assert "bad.json" in err.getvalue() and path in err.getvalue(), (path, err.getvalue()[:500])
-    assert _counts(db) == before
+    assert table_counts(db) == before
