@@ -209,7 +209,8 @@ def build_linux(wheel: Path, ver: str, clean: bool, tarball: bool) -> dict:
     say(f"PyInstaller: {mib(du(bundle))} in {time.time() - t:.0f} s")
     for needed in ("rasidegi", "_internal/rules/general.yaml", "_internal/rules/sample/tariff.csv",
                    "_internal/resources/fonts/OFL.txt", "_internal/resources/demo/demo-batch.json",
-                   "_internal/desktop/store/migrations/env.py"):
+                   "_internal/desktop/store/migrations/env.py",
+                   "_internal/pypdfium2_raw/libpdfium.so"):          # the print preview's PDF renderer
         if not (bundle / needed).exists():
             raise BuildError(f"the bundle lacks {needed}")
     if list(bundle.rglob("*Addons*")) or list(bundle.rglob("libQt6Quick*")) or list(bundle.rglob("libQt6Qml*")):
@@ -467,7 +468,8 @@ def build_windows(wheel: Path, ver: str, jobs: int | None) -> dict:
     # the laptop's first start does not compile 4,000 modules
     run([sys.executable, "-m", "compileall", "-q", "-j", "0", "--invalidation-mode", "unchecked-hash", site, app])
     for needed in ("PySide6/QtWidgets.pyd", "PySide6/Qt6Widgets.dll", "PySide6/plugins/platforms/qwindows.dll",
-                   "desktop/cli.py", "desktop/store/migrations/env.py", "psycopg_binary", "argon2", "orjson"):
+                   "desktop/cli.py", "desktop/store/migrations/env.py", "psycopg_binary", "argon2", "orjson",
+                   "pypdfium2_raw/pdfium.dll", "PySide6/QtPrintSupport.pyd"):
         if not list(site.glob(needed + "*")):
             raise BuildError(f"the Windows tree lacks {needed}")
     installed = du(stage)

@@ -7,10 +7,12 @@ Importing this package loads reportlab lazily: the names below are resolved on f
 """
 from __future__ import annotations
 
-__all__ = ["write_sheet", "SheetInfo", "write_report", "ReportInfo", "verify_pdf", "verify_seal", "VerifyOutcome",
+__all__ = ["write_sheet", "render_sheet", "SheetInfo", "write_report", "render_report", "ReportInfo",
+           "Draft", "StaleDraft", "verify_pdf", "verify_seal", "VerifyOutcome",
            "Signer", "OfficeSettings", "load_office", "save_office", "objection_deadline"]
 
-_FROM = {"write_sheet": "sheet", "SheetInfo": "sheet", "write_report": "report", "ReportInfo": "report",
+_FROM = {"write_sheet": "sheet", "render_sheet": "sheet", "SheetInfo": "sheet", "write_report": "report",
+         "render_report": "report", "ReportInfo": "report", "Draft": "draft", "StaleDraft": "draft",
          "objection_deadline": "report", "verify_pdf": "verify", "verify_seal": "verify",
          "VerifyOutcome": "verify", "Signer": "common", "OfficeSettings": "settings", "load_office": "settings",
          "save_office": "settings"}

@@ -23,7 +23,9 @@ __all__ = ["Signer", "ROLE_FA", "normalize_signers", "issue_stamp", "SealHolder"
            "signature_block", "LABELS"]
 
 ROLE_FA = {"technical_reviewer": "کارشناس رسیدگی فنی", "accountant": "کارشناس حسابداری",
-           "supervisor": "رئیس اداره رسیدگی", "head": "رئیس اداره رسیدگی"}
+           "supervisor": "رئیس اداره رسیدگی", "head": "رئیس اداره رسیدگی", "admin": "مدیر سامانه"}
+#: the desk's account roles (desktop.review.users) → the signer roles of the printed boxes
+ROLE_ALIASES = {"technical": "technical_reviewer", "accounting": "accountant"}
 ROLE_COLOR = {"technical_reviewer": colors.HexColor("#15803d"),     # green pen (manual, ماده ۲۰ بند ۳)
               "accountant": colors.HexColor("#b91c1c")}              # red pen
 
@@ -67,7 +69,8 @@ def normalize_signers(signers) -> list[Signer]:
         if not name:
             raise ValueError("a signer needs a name")
         signed_on = get("signed_on") or get("date")
-        out.append(Signer(name=str(name), role=str(get("role") or "technical_reviewer"),
+        role = str(get("role") or "technical_reviewer")
+        out.append(Signer(name=str(name), role=ROLE_ALIASES.get(role, role),
                           signed_on=str(signed_on) if signed_on else None,
                           image=get("image") or get("signature") or get("signature_image"),
                           title=get("title")))

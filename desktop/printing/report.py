@@ -25,13 +25,14 @@ from desktop.domain.problems import InputError, Problem
 
 from . import persian as fa
 from .common import LABELS, Band, SealHolder, default_who, issue_stamp, normalize_signers, notes_block, signature_block
+from .draft import Draft
 from .layout import PAGE, Column, Document, GridSpec, draw_pair
 from .seal import KEYWORDS_PREFIX, make_seal, office_key, verification_code
 from .settings import OfficeSettings, load_office
 from .sheet import CLAUSE_GRID, clause_rows, rule_texts, sheet_rows
 
-__all__ = ["write_report", "ReportInfo", "MONTH_GRID", "REPORT_EVENT", "OBJECTION_DAYS", "MAX_MONTHS",
-           "objection_deadline"]
+__all__ = ["write_report", "render_report", "ReportInfo", "MONTH_GRID", "REPORT_EVENT", "OBJECTION_DAYS",
+           "MAX_MONTHS", "objection_deadline", "check_period"]
 
 REPORT_EVENT = "performance_report_issued"
 OBJECTION_DAYS = 15       # ۶-۱-۲۴: «حداکثر ۱۵ روز بعد از دریافت برگ گزارش عملکرد»
@@ -108,6 +109,10 @@ def _months(first, last) -> tuple[JMonth, JMonth]:
     return a, b
 
 
+#: (first, last) JMonths of a report period, or a located InputError (the rules `write_report` applies)
+check_period = _months
+
+
 def _collect(store, provider_code: str, a: JMonth, b: JMonth) -> list[tuple[dict, dict | None]]:
     """[(batch header, latest result or None)] of the provider's batches in the period, by month then import."""
     found = []
@@ -139,7 +144,29 @@ def _percent(part: int, whole: int) -> str:
 def write_report(store, provider_code: str, first, last, path, *, received_on=None, signers=None,
                  office: OfficeSettings | dict | None = None, who: str | None = None,
                  now: datetime | None = None) -> ReportInfo:
-    """Write the performance report of `provider_code` for the months first…last (at most three) to `path`.
+    """Write the performance report of `provider_code` for the months first…last (at most three) to `path` and
+    issue it: `render_report` to a temporary file beside `path`, the events recorded, then the file put in place
+    (if an event cannot be recorded, no file is left).  Arguments: those of `render_report`."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        draft = render_report(store, provider_code, first, last, tmp, received_on=received_on, signers=signers,
+                              office=office, who=who, now=now)
+        draft.issue()
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    draft.info.path = path
+    return draft.info
+
+
+def render_report(store, provider_code: str, first, last, path, *, received_on=None, signers=None,
+                  office: OfficeSettings | dict | None = None, who: str | None = None,
+                  now: datetime | None = None) -> Draft:
+    """Render the performance report of `provider_code` for the months first…last (at most three) to `path`
+    without issuing it: the `performance_report_issued` events are recorded by the returned Draft's `issue()` /
+    `save_as()` (the desk's print preview).
 
     received_on: the day the provider receives it (Jalali yyyy/mm/dd or JDate; default the issue date); the
     objection deadline is 15 days later.  InputError (located, Persian and English) on a bad period or when the
@@ -249,8 +276,7 @@ def write_report(store, provider_code: str, first, last, path, *, received_on=No
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    c = Canvas(str(tmp), pagesize=PAGE, pageCompression=1)
+    c = Canvas(str(path), pagesize=PAGE, pageCompression=1)
     c.setTitle(f"گزارش عملکرد — {provider_code} — {a} تا {b}")
     c.setAuthor(office.office_line())
     c.setSubject(f"rasidegi performance report {provider_code} {a}-{b}")
@@ -264,15 +290,16 @@ def write_report(store, provider_code: str, first, last, path, *, received_on=No
                       batches=[h.get("id") for h, _, _ in batches], received_on=str(received),
                       objection_deadline=str(deadline), code=holder.code, issued_at=issued, pages=pages,
                       totals=totals, key=key.fingerprint, seal=seal, event_ids=[])
-    try:
+
+    def record() -> None:
         issuer = who or default_who(signer_list)
         for bid in info.batches:
             info.event_ids.append(store.record_event(bid, {
                 "kind": REPORT_EVENT, "who": issuer, "report_id": report_id, "code": holder.code,
                 "from": str(a), "to": str(b), "received_on": str(received), "objection_deadline": str(deadline),
                 "issued_at": issued}))
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return info
+
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in provider_code) or "report"
+    return Draft("report", path, info, record,
+                 suggested_name=f"{safe}.report.{a.year:04d}-{a.month:02d}.{b.year:04d}-{b.month:02d}.pdf",
+                 title_fa=f"گزارش عملکرد — {provider_code} — {a} تا {b}")

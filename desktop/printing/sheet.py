@@ -28,13 +28,14 @@ from reportlab.pdfgen.canvas import Canvas
 from . import persian as fa
 from .common import (LABELS, Band, SealHolder, default_who, issue_stamp, normalize_signers, notes_block,
                      signature_block)
+from .draft import Draft, StaleDraft
 from .layout import MARGIN, PAGE, Column, Document, GridSpec, draw_text
 from .persian import FA, FA_BOLD
 from .seal import KEYWORDS_PREFIX, make_seal, office_key, verification_code
 from .settings import OfficeSettings, load_office
 
-__all__ = ["write_sheet", "SheetInfo", "sheet_rows", "SHEET_GRID", "CLAUSE_GRID", "RECON_GRID", "TOTAL_KEYS",
-           "SHEET_EVENT"]
+__all__ = ["write_sheet", "render_sheet", "SheetInfo", "sheet_rows", "SHEET_GRID", "CLAUSE_GRID", "RECON_GRID",
+           "TOTAL_KEYS", "SHEET_EVENT"]
 
 SHEET_EVENT = "sheet_issued"
 TOTAL_KEYS = ("requested", "approved", "deducted", "insured_share", "org_share")
@@ -344,7 +345,42 @@ def _digest(keys: list[str]) -> str:
 def write_sheet(result: dict, path, *, batch: dict | None = None, store=None, signers=None,
                 office: OfficeSettings | dict | None = None, previous=None, reason: str | None = None,
                 who: str | None = None, now: datetime | None = None) -> SheetInfo:
-    """Write the adjustment sheet of `result` (review-result/1, the engine's or a reviewed one) to `path`.
+    """Write the adjustment sheet of `result` (review-result/1, the engine's or a reviewed one) to `path` and
+    issue it: `render_sheet` to a temporary file beside `path`, the issue recorded, then the file put in place
+    (if the event cannot be recorded, no file is left).  Arguments: those of `render_sheet`."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        draft = render_sheet(result, tmp, batch=batch, store=store, signers=signers, office=office,
+                             previous=previous, reason=reason, who=who, now=now)
+        draft.issue()
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    draft.info.path = path
+    return draft.info
+
+
+def _check_not_overtaken(store, batch_id: str, prev: dict | None, version: int) -> None:
+    """Issuing a rendered sheet: the store's last issued version must still be the one it replaces."""
+    evs = [e for e in store.events(batch_id) if e.get("kind") == SHEET_EVENT]
+    last = evs[-1] if evs else None
+    if (last or {}).get("sheet_id") != (prev or {}).get("sheet_id"):
+        now_v = (last or {}).get("version")
+        raise StaleDraft(f"sheet version {version} of {batch_id} was rendered after version "
+                         f"{(prev or {}).get('version') or 0}, but version {now_v} has been issued since",
+                         f"پس از آماده شدن این پیش‌نمایش، نسخهٔ {now_v} برگ تعدیلات این پرونده صادر شده است؛ "
+                         "برگ را دوباره آماده کنید.")
+
+
+def render_sheet(result: dict, path, *, batch: dict | None = None, store=None, signers=None,
+                 office: OfficeSettings | dict | None = None, previous=None, reason: str | None = None,
+                 who: str | None = None, now: datetime | None = None) -> Draft:
+    """Render the adjustment sheet of `result` (review-result/1, the engine's or a reviewed one) to `path`
+    without issuing it: nothing is recorded until the returned Draft's `issue()` / `save_as()` (the desk's
+    print preview).  The version printed is the one the issue records; if another version is issued
+    meanwhile, issuing the draft raises StaleDraft.
 
     batch: the normalised claim batch (header, insured names, declared form); loaded from `store` if omitted.
     store: records the `sheet_issued` event and finds the version this one replaces.
@@ -435,8 +471,7 @@ def write_sheet(result: dict, path, *, batch: dict | None = None, store=None, si
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    c = Canvas(str(tmp), pagesize=PAGE, pageCompression=1)
+    c = Canvas(str(path), pagesize=PAGE, pageCompression=1)
     c.setTitle(f"برگ تعدیلات و کسورات — {batch_id}")
     c.setAuthor(office.office_line())
     c.setSubject(f"rasidegi adjustment sheet {batch_id} v{version}")
@@ -448,16 +483,19 @@ def write_sheet(result: dict, path, *, batch: dict | None = None, store=None, si
     info = SheetInfo(path=path, sheet_id=sheet_id, batch_id=batch_id, version=version, replaces=prev,
                      code=holder.code, issued_at=issued, pages=pages, rows=len(rows), totals=totals,
                      key=key.fingerprint, seal=seal)
-    try:
-        if store is not None:
-            issuer = who or default_who(signer_list)
-            role = signer_list[0].role if signer_list and not who else None
-            info.event_id = store.record_event(batch_id, info.to_event(issuer, role, reason))
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return info
+    prev_from_store = previous is None
+
+    def record() -> None:
+        if prev_from_store:
+            _check_not_overtaken(store, batch_id, prev, version)
+        issuer = who or default_who(signer_list)
+        role = signer_list[0].role if signer_list and not who else None
+        info.event_id = store.record_event(batch_id, info.to_event(issuer, role, reason))
+
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in batch_id) or "sheet"
+    return Draft("sheet", path, info, record if store is not None else None,
+                 suggested_name=f"{safe}.sheet.pdf" if version == 1 else f"{safe}.sheet-v{version}.pdf",
+                 title_fa=f"برگ تعدیلات و کسورات — {batch_id} — نسخهٔ {version}")
 
 
 def _totals_and_reconciliation(doc: Document, totals: dict, recon: list[dict], *, has_declared: bool) -> None:
