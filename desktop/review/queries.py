@@ -17,11 +17,12 @@ from sqlalchemy import Text, bindparam, func, literal_column, select
 from sqlalchemy.engine import Engine
 
 from desktop.store import jsontext
-from desktop.store.schema import batches, documents, results, services
+from desktop.store.schema import batches, documents, events, results, services
 
 __all__ = ["engine_of", "BatchRow", "batch_rows", "batch_row", "document_index", "document_json",
            "documents_json", "document_briefs", "find_by_prescriber", "find_by_code", "batch_header", "paused_gc",
-           "ReviewIndex", "ROW_COLUMNS", "review_index", "review_entries", "all_review_entries", "latest_result_pk"]
+           "ReviewIndex", "ROW_COLUMNS", "review_index", "review_entries", "all_review_entries", "latest_result_pk",
+           "events_after"]
 
 #: SQLite's historical bound on host parameters
 CHUNK = 900
@@ -351,3 +352,20 @@ def user_names(store) -> dict[str, str]:
     from .tables import users
     with engine_of(store).connect() as conn:
         return dict(conn.execute(select(users.c.username, users.c.full_name)).all())
+
+
+def events_after(store, batch: BatchRow, after_id: int, kinds: Iterable[str]) -> list[dict]:
+    """The batch's events of these kinds recorded after event `after_id` for its current import (as Store.events
+    gives them: the payload plus `id`), read by key — not the whole log of a batch with many decisions."""
+    with engine_of(store).connect() as conn:
+        revision = conn.execute(select(batches.c.revision).where(batches.c.pk == batch.pk)).scalar()
+        rows = conn.execute(select(events.c.pk, events.c.payload_json)
+                            .where(events.c.batch_pk == batch.pk, events.c.pk > after_id,
+                                   events.c.batch_revision == revision, events.c.kind.in_(list(kinds)))
+                            .order_by(events.c.pk)).all()
+    out = []
+    for pk, payload in rows:
+        ev = jsontext.loads(payload)
+        ev["id"] = pk
+        out.append(ev)
+    return out

@@ -5,7 +5,8 @@
     view = session.document(i)                            # DocView: header JSON, amounts, findings
     session.decide(i, Place(line=2), "circle", amount=600_000, reason=Reason("GEN-15-N2", "…"))
     session.accept(i)                                     # the whole document as the engine proposed
-    session.undo(); session.redo()
+    session.record_fact(i, "paper.council_stamp", False)  # a paper fact the file lacks: the rules re-run
+    session.undo(); session.redo()                        # decisions and facts, one stack
     session.totals()                                      # Totals, derived from the marks
     session.to_result()                                   # review-result/1 with the decisions applied
 
@@ -21,12 +22,21 @@ Totals are never typed in: they are the engine's totals (result `totals`) plus, 
 changed, the difference its marks make.  Shares of an amount the reviewer changed follow the engine's pricing
 (docs/general-rules.md, "Amounts"): a tick keeps the requested split; otherwise the organisation pays
 (1 − franchise) × the approved amount, never more than it was asked for, and the insured the rest.
+
+A recorded paper fact (`record_fact`: the paper shows no council stamp, an uncertified erasure, no report, the wrong
+sheet — desktop/review/rerun.FACTS) is an event too (kind `fact`: document, path, value, previous value, who, role,
+at, note).  The rules are re-run at once for the documents the fact can change (rerun.affected) and the new engine
+proposals are stored in the same event (`proposals`, with the result they replace), so that opening the batch
+replays them without running the engine; they replace the engine's entries of those documents in the list, the
+marks, the totals and the result.  A decision already made keeps its mark and amount (an accepting decision keeps
+the proposal it accepted).  Undoing or redoing a fact re-runs the rules again and stores the proposals in the
+undo/redo event.
 """
 from __future__ import annotations
 
 import logging
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any, Iterable
@@ -37,7 +47,8 @@ from . import queries
 from .errors import ReviewError
 from .users import User
 
-__all__ = ["ReviewSession", "Place", "Reason", "Decision", "AmountState", "DocEntry", "DocView", "FindingView",
+__all__ = ["ReviewSession", "Place", "Reason", "Decision", "FactEntry", "AmountState", "DocEntry", "DocView",
+           "FindingView",
            "Totals", "TICK", "CIRCLE", "ZERO", "MARKS", "FREE_TEXT_RULE", "STATE_FA", "HEADING_FA", "MARK_FA"]
 
 log = logging.getLogger("rasidegi.review")
@@ -121,6 +132,53 @@ class Decision:
     amount: int | None
     reason: Reason | None
     accepts: bool
+    basis: dict | None = None   # the proposal in force when it was made (None: the engine's stored result entry)
+
+
+@dataclass(frozen=True, slots=True)
+class FactEntry:
+    """A recorded paper fact (an event of kind `fact`): `value` as recorded and `previous` the value the document
+    had before it (ABSENT: the key absent, i.e. "as it should be"); the desk's facts panel reads these."""
+    id: int
+    who: str
+    role: str | None
+    pen: str | None
+    at: str
+    kind: str                   # document kind
+    seq: int
+    path: str                   # rerun.FACTS path: paper.council_stamp, sheet, items[0].attachments, …
+    value: Any
+    previous: Any
+    note: str | None = None
+
+    @property
+    def spec(self):
+        from .rerun import fact_spec
+        return fact_spec(self.kind, self.path)[0]
+
+    @property
+    def label_fa(self) -> str:
+        from .rerun import fact_spec
+        spec, line = fact_spec(self.kind, self.path)
+        return spec.label_fa if line is None else f"{spec.label_fa} (ردیف {str(line + 1).translate(_FA)})"
+
+    @property
+    def value_fa(self) -> str:
+        from .rerun import value_fa
+        return value_fa(self.spec, self.value)
+
+    @property
+    def previous_fa(self) -> str:
+        from .rerun import value_fa
+        return value_fa(self.spec, self.previous)
+
+
+_FA = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+
+
+def _fact_value(ev: dict, key: str):
+    from desktop.domain.absent import ABSENT
+    return ABSENT if ev.get(key + "_absent") else ev.get(key)
 
 
 @dataclass(slots=True)
@@ -212,6 +270,7 @@ class DocView:
     result: dict                    # the engine's result entry
     amounts: list[AmountState]
     findings: list[FindingView]
+    recorded: dict = field(default_factory=dict)    # path → FactEntry: the paper facts recorded (active, latest)
 
 
 @dataclass(slots=True)
@@ -237,6 +296,7 @@ class Totals:
 
 @dataclass(slots=True)
 class _Delta:
+    requested: int = 0
     approved: int = 0
     insured: int = 0
     org: int = 0
@@ -355,6 +415,11 @@ class ReviewSession:
         self._redo: list[int] = []
         self._by_id: dict[int, tuple[int, Decision]] = {}
         self._deltas: dict[int, _Delta] = {}
+        self._facts: dict[int, tuple[int, FactEntry]] = {}   # fact event id → (doc index, entry), event order
+        self._overrides: dict[int, dict] = {}                # doc index → the re-run's entry (facts applied)
+        self._engine_rows: dict[int, tuple] = {}             # doc index → its list fields from the engine's entry
+        self._fact_log_last = 0                              # id of the latest event that set the proposals
+        self.changed_documents: set[int] = set()             # documents the latest fact change re-proposed
         self._base = self._engine_totals()
         self._replay(store.events(batch_id))
 
@@ -377,7 +442,13 @@ class ReviewSession:
         self._key_index = key_index
 
     def _entry(self, index: int) -> dict:
-        """The engine's result entry of a document (one row, cached)."""
+        """The proposal in force for a document: the re-run's entry when a recorded fact changed it, else the
+        engine's result entry."""
+        over = self._overrides.get(index)
+        return over if over is not None else self._engine_entry(index)
+
+    def _engine_entry(self, index: int) -> dict:
+        """The engine's stored result entry of a document (one row, cached)."""
         entry = self._entries.get(index)
         if entry is None:
             if len(self._entries) > 5000:
@@ -407,10 +478,14 @@ class ReviewSession:
 
     def _replay(self, events: list[dict]) -> None:
         touched: set[int] = set()
+        proposals: dict[int, dict] = {}        # the proposals in force at this point of the log (recorded facts)
+        proposals_ok = True                    # they were derived from the engine result the session reads
         for ev in events:
             if ev.get("stale"):
                 continue
             kind = ev.get("kind")
+            if "proposals" in ev and kind in ("fact", "undo", "redo"):
+                self._fact_log_last = max(self._fact_log_last, ev["id"])
             if kind == "decision":
                 d = self._decision_from_event(ev)
                 if d is None:
@@ -419,6 +494,8 @@ class ReviewSession:
                 if index is None:
                     log.warning("decision %s names a document not in batch %s", d.id, self.batch_id)
                     continue
+                if index in proposals:
+                    d = replace(d, basis=proposals[index])
                 self._decisions.setdefault(index, []).append(d)
                 self._by_id[d.id] = (index, d)
                 self._active.add(d.id)
@@ -426,11 +503,28 @@ class ReviewSession:
                 if d.who == self.user.username:
                     self._undo.append(d.id)
                     self._redo.clear()
+            elif kind == "fact":
+                f = self._fact_from_event(ev)
+                index = self._key_index.get((f.kind, f.seq)) if f is not None else None
+                if index is None:
+                    log.warning("fact event %s names no document of batch %s", ev.get("id"), self.batch_id)
+                    continue
+                self._facts[f.id] = (index, f)
+                self._active.add(f.id)
+                touched.add(index)
+                if f.who == self.user.username:
+                    self._undo.append(f.id)
+                    self._redo.clear()
+                proposals, proposals_ok = self._read_proposals(ev, proposals, proposals_ok)
             elif kind in ("undo", "redo"):
                 target = ev.get("target")
-                if target not in self._by_id:
+                if target in self._facts:
+                    touched.add(self._facts[target][0])
+                    proposals, proposals_ok = self._read_proposals(ev, proposals, proposals_ok)
+                elif target not in self._by_id:
                     continue
-                touched.add(self._by_id[target][0])
+                else:
+                    touched.add(self._by_id[target][0])
                 mine = ev.get("who") == self.user.username
                 if kind == "undo":
                     self._active.discard(target)
@@ -442,6 +536,14 @@ class ReviewSession:
                     if mine and target in self._redo:
                         self._redo.remove(target)
                         self._undo.append(target)
+        if self._facts:
+            if not proposals_ok:
+                # the engine's result was replaced since the facts were recorded: derive the proposals again
+                log.info("batch %s: re-running the rules for its recorded facts (the engine's result changed)",
+                         self.batch_id)
+                proposals = self._derive(set())
+            self._set_overrides(proposals, refresh=False)
+            touched |= set(proposals)
         if touched:
             self._entries.update(queries.review_entries(self.store, self.result_pk, touched))
             # only documents whose amounts changed need their JSON (the requested shares): one query for all
@@ -450,6 +552,31 @@ class ReviewSession:
             docs = queries.documents_json(self.store, [self.documents[i].pk for i in changed])
             for i in touched:
                 self._refresh(i, docs.get(self.documents[i].pk))
+
+    def _read_proposals(self, ev: dict, current: dict[int, dict], ok: bool) -> tuple[dict[int, dict], bool]:
+        """The proposals a fact-changing event stored (the whole map in force after it)."""
+        if ev.get("result_pk") != self.result_pk or not isinstance(ev.get("proposals"), list):
+            return current, False
+        out: dict[int, dict] = {}
+        for p in ev["proposals"]:
+            index = self._key_index.get((p.get("doc"), p.get("seq"))) if isinstance(p, dict) else None
+            if index is not None and isinstance(p.get("entry"), dict):
+                out[index] = p["entry"]
+        return out, True
+
+    @staticmethod
+    def _fact_from_event(ev: dict) -> "FactEntry | None":
+        from .rerun import fact_spec
+        seq = _int(ev.get("seq"))
+        if seq is None or ev.get("doc") not in ("prescription", "bill") or not isinstance(ev.get("path"), str):
+            return None
+        try:
+            fact_spec(ev["doc"], ev["path"])
+        except ReviewError:
+            return None
+        return FactEntry(id=ev["id"], who=ev.get("who"), role=ev.get("role"), pen=ev.get("pen"), at=ev.get("at") or "",
+                         kind=ev["doc"], seq=seq, path=ev["path"], value=_fact_value(ev, "value"),
+                         previous=_fact_value(ev, "previous"), note=ev.get("note"))
 
     @staticmethod
     def _decision_from_event(ev: dict) -> Decision | None:
@@ -525,22 +652,30 @@ class ReviewSession:
     def amounts(self, index: int) -> list[AmountState]:
         """The current state of each amount of the document (its lines, or its bill headings)."""
         entry = self.documents[index]
+        current = self._overrides.get(index)
         amounts = _proposal_amounts(entry.kind, self._entry(index))
         for d in self._decisions.get(index, ()):
             if d.id not in self._active:
                 continue
+            accepted = None
+            if d.accepts and not (d.basis is current or d.basis == current):
+                # it accepted a proposal a recorded fact has since changed: it keeps what it accepted
+                basis = d.basis if d.basis is not None else self._engine_entry(index)
+                accepted = {b.place: b for b in _proposal_amounts(entry.kind, basis)}
             for a in amounts:
-                if d.place == a.place:
-                    self._apply(a, d)
-                elif d.place.whole and not (d.accepts and a.decision is not None):
+                if d.place == a.place or (d.place.whole and not (d.accepts and a.decision is not None)):
                     # accepting the whole document confirms the proposals of the amounts not yet decided;
                     # a tick or zero of the whole document applies to every amount
-                    self._apply(a, d)
+                    self._apply(a, d, accepted.get(a.place) if accepted is not None else None)
         return amounts
 
-    @staticmethod
-    def _apply(a: AmountState, d: Decision) -> None:
-        if d.accepts:
+    def _apply(self, a: AmountState, d: Decision, accepted: AmountState | None = None) -> None:
+        if d.accepts and accepted is not None:
+            a.mark, a.approved = accepted.proposed_mark, min(accepted.proposed_approved, a.requested)
+            rule = accepted.proposed_rule if a.approved < a.requested else None
+            r = self.rule(rule) if rule else None
+            a.reason = Reason(rule, (r.reason_fa or r.text_fa) if r is not None else "") if rule else None
+        elif d.accepts:
             a.mark, a.approved, a.reason = a.proposed_mark, a.proposed_approved, None
         elif d.mark == TICK:
             a.mark, a.approved, a.reason = TICK, a.requested, None
@@ -561,7 +696,11 @@ class ReviewSession:
         doc = self._doc_json(index)
         amounts = self.amounts(index)
         _requested_shares(entry.kind, doc, amounts)
-        return DocView(entry, doc, r, amounts, self._finding_views(r))
+        recorded = self.recorded(index)
+        if recorded:
+            from .rerun import apply_facts
+            doc = apply_facts(doc, {path: f.value for path, f in recorded.items()})
+        return DocView(entry, doc, r, amounts, self._finding_views(r), recorded)
 
     def _finding_views(self, r: dict) -> list[FindingView]:
         out = []
@@ -609,30 +748,49 @@ class ReviewSession:
         """Recompute a document's list row and its contribution to the totals after its decisions changed."""
         entry = self.documents[index]
         amounts = self.amounts(index)
-        if any(a.approved != a.proposed_approved for a in amounts):
-            _requested_shares(entry.kind, doc if doc is not None else self._doc_json(index), amounts)
+        # the totals start from the engine's stored result: a document's delta is its state now minus the
+        # engine's stored proposal (which a recorded fact may have replaced: then they differ per amount)
+        if index in self._overrides:
+            engine = {a.place: a for a in _proposal_amounts(entry.kind, self._engine_entry(index))}
+            engine_mark = self._engine_rows[index][0]
+        else:
+            engine, engine_mark = None, entry.proposed_mark
+        pairs = [(a, engine.pop(a.place, None) if engine is not None else a) for a in amounts]
+        gone = list(engine.values()) if engine else []       # an amount the re-run no longer has (none expected)
+        if any(w is None or a.approved != w.proposed_approved for a, w in pairs) or gone:
+            doc = doc if doc is not None else self._doc_json(index)
+            _requested_shares(entry.kind, doc, amounts)
+            _requested_shares(entry.kind, doc, gone)
+            for a, w in pairs:
+                if w is not None and w is not a:
+                    w.requested_insured, w.requested_org = a.requested_insured, a.requested_org
         delta = _Delta()
         franchise = None
-        for a in amounts:
-            if a.approved != a.proposed_approved:
+        for a, w in pairs + [(None, g) for g in gone]:
+            now_appr = a.approved if a is not None else 0
+            was_appr = w.proposed_approved if w is not None else 0
+            if a is not None and w is None:
+                delta.requested += a.requested
+            elif a is None:
+                delta.requested -= w.requested
+            if now_appr != was_appr or (a is None) != (w is None):
                 franchise = franchise if franchise is not None else self._franchise(entry)
-                now_ins, now_org = shares(a, a.approved, franchise)
-                was_ins, was_org = shares(a, a.proposed_approved, franchise)
-                delta.approved += a.approved - a.proposed_approved
+                now_ins, now_org = shares(a, now_appr, franchise) if a is not None else (0, 0)
+                was_ins, was_org = shares(w, was_appr, franchise) if w is not None else (0, 0)
+                delta.approved += now_appr - was_appr
                 delta.insured += now_ins - was_ins
                 delta.org += now_org - was_org
-            now_rule, was_rule = a.deduction_rule, a.proposed_rule
-            if a.deducted:
-                delta.by_rule[now_rule] += a.deducted
-            if a.proposed_approved < a.requested and was_rule:
-                delta.by_rule[was_rule] -= a.requested - a.proposed_approved
+            if a is not None and a.deducted:
+                delta.by_rule[a.deduction_rule] += a.deducted
+            if w is not None and was_appr < w.requested and w.proposed_rule:
+                delta.by_rule[w.proposed_rule] -= w.requested - was_appr
         entry.approved = sum(a.approved for a in amounts)
         entry.mark = doc_mark([a.mark for a in amounts]) if amounts else entry.proposed_mark
         entry.decided = sum(1 for a in amounts if a.decision is not None)
         latest = max((a.decision for a in amounts if a.decision is not None), key=lambda d: d.id, default=None)
         entry.pen = latest.pen if latest is not None else None
         delta.marks[entry.mark] += 1
-        delta.marks[entry.proposed_mark] -= 1
+        delta.marks[engine_mark] -= 1
         delta.confirmed = 1 if entry.confirmed else 0
         self._deltas[index] = delta
 
@@ -644,6 +802,7 @@ class ReviewSession:
         by_rule = Counter(t.by_rule)
         marks = Counter(t.marks)
         for d in self._deltas.values():
+            t.requested += d.requested
             t.approved += d.approved
             t.insured_share += d.insured
             t.org_share += d.org
@@ -717,6 +876,7 @@ class ReviewSession:
         proposal = ({"mark": entry.proposed_mark, "approved": entry.proposed_approved} if place.whole else
                     {"mark": targets[0].proposed_mark, "approved": targets[0].proposed_approved})
         at = _utc_now()
+        basis = self._overrides.get(index)
         event = {"kind": "decision", "who": self.user.username, "role": self.user.role, "pen": self.user.pen,
                  "at": at, "doc": entry.kind, "seq": entry.seq, "line": place.line, "heading": place.heading,
                  "mark": mark, "amount": amount, "reason": reason.to_json() if reason else None,
@@ -724,7 +884,7 @@ class ReviewSession:
         self._maybe_start_review()
         event_id = self.store.record_event(self.batch_id, event)
         d = Decision(event_id, self.user.username, self.user.role, self.user.pen, at, entry.kind, entry.seq, place,
-                     mark, amount, reason, bool(accepts))
+                     mark, amount, reason, bool(accepts), basis)
         self._decisions.setdefault(index, []).append(d)
         self._by_id[event_id] = (index, d)
         self._active.add(event_id)
@@ -760,37 +920,185 @@ class ReviewSession:
         return bool(self._redo)
 
     def undo(self) -> int:
-        """Undo this user's latest active decision (an `undo` event); returns the document index it concerned."""
+        """Undo this user's latest active decision or recorded fact (an `undo` event); returns the document index
+        it concerned."""
         if not self._undo:
             raise ReviewError("nothing to undo", "کاری برای برگرداندن نیست", "nothing_to_undo")
         self._require_markable()
-        target = self._undo[-1]
-        self.store.record_event(self.batch_id, {"kind": "undo", "who": self.user.username, "role": self.user.role,
-                                                "target": target})
-        self._undo.pop()
-        self._redo.append(target)
-        self._active.discard(target)
-        index = self._by_id[target][0]
-        self._refresh(index)
-        return index
+        return self._undo_redo("undo", self._undo[-1])
 
     def redo(self) -> int:
         if not self._redo:
             raise ReviewError("nothing to redo", "کاری برای انجام دوباره نیست", "nothing_to_redo")
         self._require_markable()
-        target = self._redo[-1]
-        self.store.record_event(self.batch_id, {"kind": "redo", "who": self.user.username, "role": self.user.role,
-                                                "target": target})
-        self._redo.pop()
-        self._undo.append(target)
-        self._active.add(target)
-        index = self._by_id[target][0]
+        return self._undo_redo("redo", self._redo[-1])
+
+    def _undo_redo(self, kind: str, target: int) -> int:
+        self.changed_documents = set()
+        event = {"kind": kind, "who": self.user.username, "role": self.user.role, "target": target}
+        fact = self._facts.get(target)
+        if fact is not None:
+            # a recorded fact: the rules run again without it (or with it again); the proposals go in the event
+            self._check_fact_log()
+            index = fact[0]
+            active = set(self._active) - {target} if kind == "undo" else set(self._active) | {target}
+            proposals = self._derive({index}, active)
+            event.update(self._proposals_event(proposals))
+        else:
+            index = self._by_id[target][0]
+        event_id = self.store.record_event(self.batch_id, event)
+        if kind == "undo":
+            self._undo.pop()
+            self._redo.append(target)
+            self._active.discard(target)
+        else:
+            self._redo.pop()
+            self._undo.append(target)
+            self._active.add(target)
+        if fact is not None:
+            self._fact_log_last = event_id
+            self._set_overrides(proposals)
         self._refresh(index)
         return index
 
     def history(self, index: int) -> list[tuple[Decision, bool]]:
         """Every decision about the document, oldest first, with whether it is still active."""
         return [(d, d.id in self._active) for d in self._decisions.get(index, ())]
+
+    # --- paper facts -----------------------------------------------------------------------------------------
+
+    def record_fact(self, index: int, path: str, value, note: str | None = None) -> FactEntry:
+        """Record a fact the reviewer reads on the paper and the file lacks or gets wrong (rerun.FACTS: `path` such
+        as `paper.council_stamp`, `sheet`, `attachments`, `items[0].attachments`; `value` a JSON value or
+        rerun.ABSENT), then re-run the rules for the documents it can change.  The event (kind `fact`) names the
+        document, the path, the value and the previous one, who, role and when, the note, and the new proposals.
+        ReviewError (Persian; nothing recorded) for a value the intake would refuse, a value the document already
+        has, a signed batch or a user without a pen."""
+        from desktop.domain.absent import ABSENT
+
+        from .rerun import validate, value_at
+
+        self._check_index(index)
+        self._require_markable()
+        entry = self.documents[index]
+        current = self._doc_with_facts(index)
+        value = validate(entry.kind, current, path, value)
+        previous = value_at(current, path)
+        if previous == value or (previous is ABSENT and value is ABSENT):
+            raise ReviewError(f"{path} is already {value!r} on document {entry.seq}",
+                              "این واقعیت همین اکنون همین مقدار را در سند دارد؛ چیزی ثبت نشد", "same_fact")
+        if note is not None and not isinstance(note, str):
+            raise ReviewError("a note is text", "یادداشت باید متن باشد", "bad_fact")
+        note = note.strip() if isinstance(note, str) and note.strip() else None
+        self._check_fact_log()
+        at = _utc_now()
+        provisional = FactEntry(0, self.user.username, self.user.role, self.user.pen, at, entry.kind, entry.seq,
+                                path, value, previous, note)
+        proposals = self._derive({index}, set(self._active), extra=(index, provisional))
+        event = {"kind": "fact", "who": self.user.username, "role": self.user.role, "pen": self.user.pen, "at": at,
+                 "doc": entry.kind, "seq": entry.seq, "path": path,
+                 "value": None if value is ABSENT else value, "previous": None if previous is ABSENT else previous,
+                 "note": note}
+        if value is ABSENT:
+            event["value_absent"] = True
+        if previous is ABSENT:
+            event["previous_absent"] = True
+        event.update(self._proposals_event(proposals))
+        self._maybe_start_review()
+        event_id = self.store.record_event(self.batch_id, event)
+        fact = replace(provisional, id=event_id)
+        self._facts[event_id] = (index, fact)
+        self._active.add(event_id)
+        self._undo.append(event_id)
+        self._redo.clear()
+        self._fact_log_last = event_id
+        self._set_overrides(proposals)
+        self._refresh(index)
+        return fact
+
+    def facts(self, index: int) -> list[FactEntry]:
+        """The document's active recorded facts, oldest first (a later fact on the same path replaces an earlier)."""
+        return [f for fid, (i, f) in self._facts.items() if i == index and fid in self._active]
+
+    def recorded(self, index: int) -> dict[str, FactEntry]:
+        """{path: the fact in force} for the document (the latest active fact of each path)."""
+        return {f.path: f for f in self.facts(index)}
+
+    def fact_history(self, index: int) -> list[tuple[FactEntry, bool]]:
+        """Every fact recorded on the document, oldest first, with whether it is still active."""
+        return [(f, fid in self._active) for fid, (i, f) in self._facts.items() if i == index]
+
+    def _doc_with_facts(self, index: int) -> dict:
+        from .rerun import apply_facts
+        return apply_facts(self._doc_json(index), {p: f.value for p, f in self.recorded(index).items()})
+
+    def _derive(self, changed: set[int], active: set[int] | None = None, extra: tuple | None = None
+                ) -> dict[int, dict]:
+        """{doc index: entry} — the re-run's proposals of every document the active facts (`active`: event ids,
+        default the session's; `extra`: (index, FactEntry) not recorded yet) make differ from the engine's answer
+        without them.  `changed` (and the documents already replaced) are reviewed again whatever they hold."""
+        from .rerun import DocRow, rerun
+
+        active = self._active if active is None else active
+        by_doc: dict[tuple[str, int], dict] = {}
+        facts = [f for fid, (_i, f) in self._facts.items() if fid in active]
+        if extra is not None:
+            facts.append(extra[1])
+        for f in facts:
+            by_doc.setdefault((f.kind, f.seq), {})[f.path] = f.value
+        also = {(self.documents[i].kind, self.documents[i].seq) for i in set(changed) | set(self._overrides)}
+        if not by_doc:
+            return {}
+        if self._reference is None:
+            from desktop.engine.reference import load_default
+            self._reference = load_default()
+        rows = [DocRow(d.kind, d.seq, d.pk, d.national_id) for d in self.documents]
+        with_facts, without = rerun(self.store, self.header, rows, by_doc, rules=self.rules, ref=self._reference,
+                                    also=also)
+        out = {}
+        for key, entry in with_facts.items():
+            if by_doc.get(key) or entry != without.get(key):
+                out[self._key_index[key]] = entry
+        return out
+
+    def _proposals_event(self, proposals: dict[int, dict]) -> dict:
+        return {"result_pk": self.result_pk, "rules_version": getattr(self.rules, "version", None),
+                "proposals": [{"doc": self.documents[i].kind, "seq": self.documents[i].seq, "entry": e}
+                              for i, e in sorted(proposals.items())]}
+
+    def _set_overrides(self, proposals: dict[int, dict], refresh: bool = True) -> None:
+        """Make `proposals` the documents' proposals in force (the others: the engine's) and redo their rows."""
+        touched = set(self._overrides) | set(proposals)
+        for i in touched:
+            e = self.documents[i]
+            if i not in self._engine_rows:
+                self._engine_rows[i] = (e.proposed_mark, e.proposed_approved, e.findings, e.rules, e.review)
+            new = proposals.get(i)
+            if new is None:
+                (e.proposed_mark, e.proposed_approved, e.findings, e.rules, e.review) = self._engine_rows.pop(i)
+                continue
+            findings = new.get("findings") or []
+            e.proposed_mark = new.get("mark") or TICK
+            e.proposed_approved = int(new.get("approved") or 0)
+            e.findings = len(findings)
+            e.rules = tuple(dict.fromkeys(f["rule"] for f in findings if isinstance(f.get("rule"), str)))
+            e.review = any(f.get("severity") == "review" for f in findings)
+        self._overrides = dict(proposals)
+        self._full_result = None
+        self.changed_documents = touched         # the rows a list must redraw (the document and its insured's)
+        if refresh:
+            for i in touched:
+                self._refresh(i)
+
+    def _check_fact_log(self) -> None:
+        """Refuse when someone else changed the batch's facts since this session read them (its proposals would be
+        derived without theirs)."""
+        for ev in queries.events_after(self.store, self.batch, self._fact_log_last, ("fact", "undo", "redo")):
+            if "proposals" in ev:
+                raise ReviewError(f"another desk changed the paper facts of batch {self.batch_id} (event {ev['id']}); "
+                                  "reopen the batch",
+                                  "کاربر دیگری واقعیت‌های برگهٔ این پرونده را تغییر داده است؛ پرونده را دوباره "
+                                  "بگشایید", "stale_facts")
 
     # --- batch states --------------------------------------------------------------------------------------
 
@@ -836,6 +1144,7 @@ class ReviewSession:
         lists: dict[str, list] = {"prescriptions": [], "bills": []}
         for entry, r in zip(self.documents, queries.all_review_entries(self.store, self.result_pk)):
             key = "prescriptions" if entry.kind == "prescription" else "bills"
+            r = self._overrides.get(entry.index, r)         # a recorded fact's re-run replaces the engine's entry
             if entry.index not in self._decisions:
                 lists[key].append(r)
                 continue

@@ -232,6 +232,7 @@ class MainWindow(QMainWindow):
         act(m, "open", "گشودن پروندهٔ ذخیره‌شده…", self.open_dialog)
         act(m, "export", "ذخیرهٔ نتیجهٔ رسیدگی (JSON)…", self.export_result)
         act(m, "sheet", "صدور برگ تعدیلات (PDF)…", self.issue_sheet)
+        act(m, "report", "گزارش عملکرد…", self.performance_report)
         act(m, "verify", "بررسی اصالت برگ چاپی…", self.verify_sheet)
         m.addSeparator()
         act(m, "quit", "خروج", self.close)
@@ -243,6 +244,8 @@ class MainWindow(QMainWindow):
         act(m, "zero", "کسر کامل ۰…", self.zero_line)
         act(m, "tick_doc", "تأیید ✓ همهٔ سند", self.tick_doc)
         act(m, "zero_doc", "کسر کامل ۰ همهٔ سند…", self.zero_doc)
+        m.addSeparator()
+        act(m, "record_fact", "ثبت واقعیت برگه…", self.record_fact)
         m.addSeparator()
         act(m, "undo", "برگرداندن", self.undo)
         act(m, "redo", "انجام دوباره", self.redo)
@@ -287,7 +290,7 @@ class MainWindow(QMainWindow):
     def _set_open(self, is_open: bool) -> None:
         self.stack.setCurrentIndex(1 if is_open else 0)
         for name in ("export", "accept_line", "accept_doc", "tick", "circle", "zero", "tick_doc", "zero_doc",
-                     "undo", "redo", "next_doc", "prev_doc", "next_flagged", "prev_flagged", "search"):
+                     "record_fact", "undo", "redo", "next_doc", "prev_doc", "next_flagged", "prev_flagged", "search"):
             self.actions[name].setEnabled(is_open)
         for w in (self.show_combo, self.rule_combo, self.prescriber_edit, self.code_edit, self.search_edit):
             w.setEnabled(is_open)
@@ -410,18 +413,22 @@ class MainWindow(QMainWindow):
         if path:
             self.write_result(path)
 
-    def issue_sheet(self) -> None:
-        """Write the batch's adjustment sheet (the current marks, signed with the office key) and open it."""
+    def issue_sheet(self):
+        """The batch's adjustment sheet (the current marks, signed with the office key) in the print preview;
+        only «چاپ» or «ذخیره» there issue it (record its version).  Returns the preview dialog (None: not shown)."""
         if self.session is None:
-            return
-        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in self.session.batch_id)
-        path, _ = QFileDialog.getSaveFileName(self, "صدور برگ تعدیلات",
-                                              str(Path(self.settings.get("last_dir") or os.getcwd()) /
-                                                  f"{safe}.sheet.pdf"), "PDF (*.pdf)")
-        if path:
-            self.write_sheet(path)
+            return None
+        from .preview import preview_sheet
+        return preview_sheet(self)
+
+    def performance_report(self):
+        """The provider's performance report: provider and period asked (default: the open batch's), then the
+        print preview, where «چاپ» or «ذخیره» issue it."""
+        from .preview import report_dialog
+        return report_dialog(self)
 
     def write_sheet(self, path: str):
+        """Issue the sheet straight to `path`, without a preview (and open it in the system viewer)."""
         from desktop.printing.sheet import write_sheet
         signer = {"name": self.user.full_name or self.user.username, "role": self.user.role}
         info = write_sheet(self.session.to_result(), path, store=self.store, signers=[signer],
@@ -666,6 +673,39 @@ class MainWindow(QMainWindow):
         if dlg.exec():
             self._decide(self.session.zero, self.current_doc, Place(), dlg.reason())
 
+    def record_fact(self):
+        """F6: record a fact of the paper (fact_dialog.FactDialog); the rules re-run for the document, its page and
+        the totals are redrawn, the status bar says what changed.  Returns the dialog (None: no document)."""
+        if self.session is None or self.current_doc is None:
+            return None
+        from .fact_dialog import FactDialog, change_text
+        index = self.current_doc
+        before = self.session.documents[index]
+        before = (before.proposed_mark, before.proposed_approved, before.rules)
+        view = self.session.document(index)
+        done: list = []
+
+        def record(path, value, note):
+            try:
+                done.append(self.session.record_fact(index, path, value, note))
+            except ReviewError as exc:
+                if exc.code in ("signed", "forbidden"):     # no value would do: close the dialog and say why
+                    dlg.reject()
+                    self.message(exc.message_fa, error=True)
+                    QMessageBox.warning(self, "واقعیت ثبت نشد", exc.message_fa)
+                return exc.message_fa
+            return None
+
+        dlg = FactDialog(view.entry.kind, view.doc, record,
+                         f"ثبت واقعیت برگه — سند {fmt.number(view.entry.seq)}", self)
+        self.fact_dlg = dlg
+        if dlg.exec() and done:
+            for i in self.session.changed_documents - {index}:
+                self.model.document_changed(i)
+            self._after_change(index)
+            self.message(change_text(done[-1], before, self.session.documents[index]))
+        return dlg
+
     def undo(self) -> None:
         self._undo_redo(self.session.undo if self.session else None)
 
@@ -682,6 +722,8 @@ class MainWindow(QMainWindow):
             return
         if doc_index != self.current_doc:
             self.go_to_document(doc_index)
+        for i in self.session.changed_documents - {doc_index}:     # a fact undone: its insured's other rows
+            self.model.document_changed(i)
         self._after_change(doc_index)
 
     # --- batch states -----------------------------------------------------------------------------------------------
