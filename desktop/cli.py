@@ -199,13 +199,25 @@ def cmd_rules(args) -> int:
 def cmd_verify(args) -> int:
     from desktop.printing.verify import verify_pdf
 
+    store = None
+    if args.db:                     # also look the document up in that database's register of issued documents
+        from desktop.store import Store, StoreError
+        try:
+            store = Store.open(args.db)
+        except StoreError as exc:
+            print(f"database: {exc.message_en}\nپایگاه داده: {exc.message_fa}", file=sys.stderr)
+            return EXIT_ERROR
     ok = True
-    for f in args.files:
-        outcome = verify_pdf(f)
-        print(f"{f}:")
-        print(outcome.summary_en())
-        print(outcome.summary_fa())
-        ok = ok and outcome.ok
+    try:
+        for f in args.files:
+            outcome = verify_pdf(f, store=store)
+            print(f"{f}:")
+            print(outcome.summary_en())
+            print(outcome.summary_fa())
+            ok = ok and outcome.ok
+    finally:
+        if store is not None:
+            store.close()
     return EXIT_OK if ok else EXIT_INVALID
 
 
@@ -267,6 +279,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     v = sub.add_parser("verify", help="say whether a printed sheet or report is authentic and unchanged")
     v.add_argument("files", nargs="+", metavar="SHEET.pdf")
+    v.add_argument("--db", metavar="URL", help="also check the database's register of issued sheets and reports "
+                                                "(refuses a print preview that was never issued; notes a replaced "
+                                                "version)")
     v.set_defaults(func=cmd_verify)
 
     rp = sub.add_parser("report", help="the provider's performance report (up to three months)")

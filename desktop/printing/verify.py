@@ -14,12 +14,14 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from desktop.domain.fa import fa_digits
+
 from . import persian as fa
 from .common import LABELS
 from .layout import FOOTER_HEIGHT, MARGIN, PAGE, GridSpec, baseline_offset, cell_key, head_height, parse_amount
 from .seal import KEYWORDS_PREFIX, SealError, check_signature, open_seal, trusted_keys, verification_code
 
-__all__ = ["VerifyOutcome", "verify_pdf", "verify_seal"]
+__all__ = ["VerifyOutcome", "verify_pdf", "verify_seal", "check_register"]
 
 _TOL = 1.0      # points
 
@@ -31,6 +33,7 @@ class VerifyOutcome:
     payload: dict = field(default_factory=dict)
     code: str | None = None
     problems: list[tuple[str, str]] = field(default_factory=list)    # (English, Persian)
+    notes: list[tuple[str, str]] = field(default_factory=list)       # said, not failing: replaced, not in register
 
     @property
     def batch_id(self) -> str | None:
@@ -52,17 +55,22 @@ class VerifyOutcome:
         if self.kind == "report":
             return (f"گزارش عملکرد مؤسسهٔ {p.get('pc')} برای {p.get('f')} تا {p.get('to')}، دریافت {p.get('rc')}، "
                     f"مهلت اعتراض تا {p.get('dl')}")
-        return f"برگ تعدیلات فهرست {p.get('b')}، نسخهٔ {p.get('n', 1)}"
+        return f"برگ تعدیلات فهرست {p.get('b')}، نسخهٔ {fa_digits(p.get('n', 1))}"
+
+    def note(self, en: str, fa_text: str) -> None:
+        self.notes.append((en, fa_text))
 
     def summary_en(self) -> str:
         if self.ok:
             return (f"AUTHENTIC and UNCHANGED: {self._what_en()}; issued {self.payload.get('at')}; "
-                    f"verification code {self.code}")
+                    f"verification code {self.code}") + "".join(f"\n  * {en}" for en, _ in self.notes)
         return "NOT AUTHENTIC or ALTERED:\n" + "\n".join(f"  - {en}" for en, _ in self.problems)
 
     def summary_fa(self) -> str:
         if self.ok:
-            return (f"اصیل و بدون تغییر: {self._what_fa()}؛ صادره {self.payload.get('at')}؛ کد تأیید {self.code}")
+            return (f"اصیل و بدون تغییر: {self._what_fa()}؛ صادره {fa_digits(self.payload.get('at'))}؛ "
+                    f"کد تأیید {self.code}"
+                    + "".join(f"\n  * {f}" for _, f in self.notes))
         return "نامعتبر یا دست‌کاری‌شده:\n" + "\n".join(f"  - {f}" for _, f in self.problems)
 
 
@@ -301,8 +309,61 @@ def verify_seal(seal: str) -> VerifyOutcome:
     return out
 
 
-def verify_pdf(path) -> VerifyOutcome:
-    """Whether the PDF at `path` is a sheet or report this office issued, unchanged."""
+def verify_pdf(path, store=None) -> VerifyOutcome:
+    """Whether the PDF at `path` is a sheet or report this office issued, unchanged.
+
+    With `store` (the desk, `rasidegi verify --db`), a sealed and unchanged document is also looked up in the
+    register of issued documents (check_register): the seal alone cannot tell an issued sheet from a print
+    preview copied out before it was printed or saved, nor a version since replaced after an objection."""
+    out = _verify_pdf(path)
+    if store is not None and out.ok:
+        check_register(out, store)
+    return out
+
+
+def check_register(out: VerifyOutcome, store) -> None:
+    """The issue events of the store: a sealed document never issued here fails (a preview, or a version whose
+    issue was refused); a sheet replaced by a later version, or a batch this database does not hold, is noted."""
+    from .report import REPORT_EVENT
+    from .sheet import SHEET_EVENT
+
+    p = out.payload
+    if out.kind == "sheet":
+        batch_id = p.get("b")
+        if not isinstance(batch_id, str) or batch_id not in set(store.batch_ids()):
+            out.note(f"batch {batch_id} is not in this database: only the seal and the printed figures were checked",
+                     f"فهرست {batch_id} در این پایگاه داده نیست؛ فقط مهر رقمی و ارقام چاپی بررسی شد")
+            return
+        issued = [e for e in store.events(batch_id) if e.get("kind") == SHEET_EVENT]
+        mine = [e for e in issued if e.get("code") == out.code]
+        if not mine:
+            out.add(f"no sheet with verification code {out.code} was issued for batch {batch_id} (a print preview "
+                    f"or a copy that was never printed or saved)",
+                    f"برگی با کد تأیید {out.code} برای این فهرست صادر نشده است (پیش‌نمایش یا نسخه‌ای که چاپ یا "
+                    f"ذخیره نشده)")
+            return
+        later = [e for e in issued if isinstance(e.get("version"), int) and e["version"] > (mine[-1].get("version")
+                                                                                             or 0)]
+        if later:
+            last = later[-1]
+            out.note(f"replaced by version {last['version']} issued {last.get('issued_at')}",
+                     f"این نسخه با نسخهٔ {fa_digits(last['version'])} (صادره {fa_digits(last.get('issued_at'))}) جایگزین "
+                     f"شده است")
+    elif out.kind == "report":
+        from desktop.review.queries import batch_rows
+        ids = [r.batch_id for r in batch_rows(store) if r.provider_code == p.get("pc")]
+        if not ids:
+            out.note(f"provider {p.get('pc')} has no batch in this database: only the seal and the figures were "
+                     f"checked", f"مؤسسهٔ {p.get('pc')} در این پایگاه داده فهرستی ندارد؛ فقط مهر رقمی و ارقام بررسی شد")
+            return
+        if not any(e.get("kind") == REPORT_EVENT and e.get("code") == out.code
+                   for bid in ids for e in store.events(bid)):
+            out.add(f"no performance report with verification code {out.code} was issued (a print preview or a "
+                    f"copy that was never printed or saved)",
+                    f"گزارشی با کد تأیید {out.code} صادر نشده است (پیش‌نمایش یا نسخه‌ای که چاپ یا ذخیره نشده)")
+
+
+def _verify_pdf(path) -> VerifyOutcome:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 

@@ -450,7 +450,7 @@ class MainWindow(QMainWindow):
 
     def show_verification(self, path: str) -> str:
         from desktop.printing.verify import verify_pdf
-        out = verify_pdf(path)
+        out = verify_pdf(path, store=self.store)     # the seal, the printed figures and this office's register
         text = out.summary_fa()
         (QMessageBox.information if out.ok else QMessageBox.warning)(self, "بررسی اصالت", text)
         return text

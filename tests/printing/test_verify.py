@@ -167,3 +167,44 @@ def test_the_printed_qr_code_holds_the_seal(tmp_path, demo):
     assert scanned == info.seal
     v = verify_seal(scanned)
     assert v.ok and v.code == info.code and v.payload["tot"][2] == 13_260_000
+
+
+def test_the_register_refuses_a_preview_never_issued_and_notes_a_replaced_version(tmp_path, demo, demo_store):
+    """A print preview carries a valid seal; only the register of issued sheets tells it from an issued one."""
+    from desktop.printing.sheet import render_sheet
+    batch, result = demo
+    draft = render_sheet(result, tmp_path / "preview.pdf", batch=batch, store=demo_store, now=NOW,
+                         signers=[{"name": "سارا", "role": "technical_reviewer"}])
+    copied = tmp_path / "copied-out.pdf"
+    shutil.copyfile(draft.path, copied)
+    assert verify_pdf(copied).ok                                   # the seal alone: authentic
+    v = verify_pdf(copied, store=demo_store)
+    assert not v.ok and any("صادر نشده" in fa for _, fa in v.problems), v.problems
+    # issued: now it is in the register; a later version (after an objection) makes it «replaced», still authentic
+    draft.issue()
+    v1 = verify_pdf(copied, store=demo_store)
+    assert v1.ok and not v1.notes, (v1.problems, v1.notes)
+    write_sheet(result, tmp_path / "v2.pdf", batch=batch, store=demo_store, now=NOW, reason="اعتراض پذیرفته شد")
+    v1 = verify_pdf(copied, store=demo_store)
+    assert v1.ok and any("نسخهٔ ۲" in fa for _, fa in v1.notes), v1.notes
+    assert "جایگزین" in v1.summary_fa()
+    assert verify_pdf(tmp_path / "v2.pdf", store=demo_store).notes == []
+
+
+def test_the_register_of_another_database_only_notes_it_does_not_hold_the_batch(tmp_path, demo):
+    from desktop.store import Store
+    out, _ = _sheet(tmp_path, demo)
+    with Store.open(f"sqlite:///{tmp_path / 'other.sqlite'}") as other:
+        v = verify_pdf(out, store=other)
+    assert v.ok and any("در این پایگاه داده نیست" in fa for _, fa in v.notes)
+
+
+def test_cli_verify_with_the_register(tmp_path, demo, demo_store, capsys):
+    from desktop.cli import main
+    from desktop.printing.sheet import render_sheet
+    batch, result = demo
+    draft = render_sheet(result, tmp_path / "p.pdf", batch=batch, store=demo_store, now=NOW)
+    url = demo_store.url if "://" in demo_store.url else f"sqlite:///{demo_store.url}"
+    assert main(["verify", str(draft.path)]) == 0
+    assert main(["verify", "--db", url, str(draft.path)]) == 2
+    assert "never printed or saved" in capsys.readouterr().out
