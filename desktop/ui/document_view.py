@@ -1,16 +1,19 @@
-"""A document drawn like the paper it stands for: the header (insured, prescriber, dates, diagnosis, sheet), then
-one row per line (or bill heading) with its requested amount and, beside it, the mark."""
+"""A document drawn like the paper it stands for: the header (insured, prescriber, dates, diagnosis), the facts
+panel (facts_panel.py: the paper, its documents, referral and approval, the current line's details; a bill's stays,
+operations, anaesthesia, visits, headings and the engine's computed figures), then one row per line (or bill
+heading) with its requested amount and, beside it, the mark."""
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QFont
+from PySide6.QtGui import QBrush, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
-                               QTableView, QVBoxLayout, QWidget)
+                               QSplitter, QTableView, QVBoxLayout, QWidget)
 
 from desktop.review import labels
-from desktop.review.session import HEADING_FA, MARK_FA, AmountState, DocView, Place
+from desktop.review.session import MARK_FA, AmountState, DocView, Place
 
 from . import fmt
+from .facts_panel import HEADING_FA, FactsPanel, heading_computed
 from .marks import MARK_ROLE, MarkDelegate, MarkInfo
 from .theme import INK, MUTED, PROPOSED, pen_colour
 
@@ -65,6 +68,8 @@ class LinesModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             if self.view is not None and self.view.entry.kind == "bill" and section == 1:
                 return "سرفصل"
+            if self.view is not None and self.view.entry.kind == "bill" and section == 2:
+                return "محاسبه"
             return LINE_COLUMNS[section][1]
         return None
 
@@ -81,9 +86,13 @@ class LinesModel(QAbstractTableModel):
                 return fmt.digits(a.label) if a.place.line is not None else HEADING_FA.get(a.label, a.label)
             if key == "description":
                 if a.place.heading is not None:
+                    # the figure the engine computed behind the heading, beside it (result `computed`)
                     h = ((self.view.doc.get("headings") or {}).get(a.place.heading) or {})
                     n = len(h.get("lines") or [])
-                    return f"{fmt.number(n)} قلم" if n else ""
+                    comp = heading_computed(a.place.heading, (self.view.result or {}).get("computed") or {},
+                                            short=True)
+                    items = f"{fmt.number(n)} قلم" if n else ""
+                    return " · ".join(x for x in (comp, items) if x)
                 return item.get("description") or ""
             if key == "qty":
                 q = item.get("qty")
@@ -97,6 +106,9 @@ class LinesModel(QAbstractTableModel):
             return MarkInfo(a.mark, a.approved, a.requested, _reason_text(a), a.pen, a.proposed)
         if role == Qt.ItemDataRole.ToolTipRole and key == "mark":
             return who_text(a, self.name_of)
+        if role == Qt.ItemDataRole.ToolTipRole and key == "description" and a.place.heading is not None:
+            comp = heading_computed(a.place.heading, (self.view.result or {}).get("computed") or {})
+            return f"محاسبهٔ سامانه: {comp}" if comp else None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if key in ("requested", "approved"):
                 return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
@@ -133,10 +145,10 @@ def who_text(a: AmountState, name_of=lambda username: username) -> str:
 
 
 class _HeaderGrid:
-    """The paper's header: fixed slots (three fields on each of rows 0-2, one wide field on rows 3-4), made once
+    """The paper's header: fixed slots (three fields on each of rows 0-2), made once
     and refilled for each document — moving to the next document re-creates no widget."""
 
-    ROWS = ((0, 3), (1, 3), (2, 3), (3, 1), (4, 1))
+    ROWS = ((0, 3), (1, 3), (2, 3))
 
     def __init__(self, grid: QGridLayout):
         self.slots: dict[tuple[int, int], tuple[QLabel, QLabel]] = {}
@@ -178,13 +190,15 @@ class PaperView(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.view: DocView | None = None
+        self.facts = FactsPanel()
         self.name_of = lambda username: username      # the main window passes ReviewSession.name_of
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(6, 6, 6, 6)
+        outer.setContentsMargins(4, 4, 4, 4)
         self.paper = QFrame(objectName="paper")
         outer.addWidget(self.paper)
         lay = QVBoxLayout(self.paper)
-        lay.setContentsMargins(14, 10, 14, 10)
+        lay.setContentsMargins(10, 6, 10, 6)
+        lay.setSpacing(4)
         top = QHBoxLayout()
         self.title = QLabel(objectName="paperTitle")
         self.badge = QLabel(objectName="proposedBadge")
@@ -194,15 +208,11 @@ class PaperView(QWidget):
         lay.addLayout(top)
         self.header_box = QWidget()
         self.header = QGridLayout(self.header_box)
-        self.header.setContentsMargins(0, 4, 0, 4)
+        self.header.setContentsMargins(0, 2, 0, 2)
         self.header.setHorizontalSpacing(10)
-        self.header.setVerticalSpacing(3)
+        self.header.setVerticalSpacing(1)
         self.fields = _HeaderGrid(self.header)
         lay.addWidget(self.header_box)
-        rule = QFrame()
-        rule.setFrameShape(QFrame.Shape.HLine)
-        rule.setStyleSheet(f"color: {MUTED.name()};")
-        lay.addWidget(rule)
         self.lines_model = LinesModel(self)
         self.table = QTableView()
         self.table.setObjectName("lines")
@@ -214,7 +224,8 @@ class PaperView(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.setAlternatingRowColors(False)
         self.table.setShowGrid(True)
-        self.table.setStyleSheet("QTableView#lines { background: transparent; }"
+        self.table.setStyleSheet("QTableView#lines { background: #fffdf6; }"     # the paper; not transparent: the scroll
+                                 # bars of a transparent view paint black
                                  "QTableView#lines::item:selected { background: #e8f0fe; color: #111827; }")
         hh = self.table.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -222,17 +233,44 @@ class PaperView(QWidget):
         hh.setSectionResizeMode([k for k, _ in LINE_COLUMNS].index("mark"), QHeaderView.ResizeMode.Interactive)
         hh.resizeSection([k for k, _ in LINE_COLUMNS].index("mark"), 250)
         self.table.verticalHeader().setDefaultSectionSize(38)
-        lay.addWidget(self.table, 1)
+        # the facts over the lines, in a splitter: the reviewer drags the border (or folds the facts to their tab
+        # bar by clicking the open tab); both stay in view on a 1366×768 laptop
+        self.split = QSplitter(Qt.Orientation.Vertical)
+        self.split.setObjectName("paperSplit")
+        self.split.setChildrenCollapsible(False)
+        self.split.addWidget(self.facts)
+        self.split.addWidget(self.table)
+        self.split.setStretchFactor(0, 1)
+        self.split.setStretchFactor(1, 1)
+        self.split.setSizes([170, 160])
+        self.facts.setMinimumHeight(self.facts.tabBar().sizeHint().height() + 2)
+        self.table.setMinimumHeight(70)
+        lay.addWidget(self.split, 1)
+        # F7 / Shift+F7: the next / previous tab of facts (F6 records a paper fact; the marking keys stay)
+        for seq, step in (("F7", 1), ("Shift+F7", -1)):
+            sc = QShortcut(QKeySequence(seq), self, context=Qt.ShortcutContext.WindowShortcut)
+            sc.activated.connect(lambda step=step: self.facts.next_tab(step))
         self.who = QLabel()
         self.who.setObjectName("lineWho")
         self.who.setWordWrap(True)
-        lay.addWidget(self.who)
         self.summary = QLabel()
         self.summary.setObjectName("docSummary")
-        self.summary.setWordWrap(True)
-        lay.addWidget(self.summary)
+        self.summary.setWordWrap(False)
+        bottom = QHBoxLayout()          # who marked the current line | the document's sums: one line, not two
+        bottom.addWidget(self.who, 1)
+        bottom.addWidget(self.summary)
+        lay.addLayout(bottom)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.show_view(None)
+
+    @property
+    def name_of(self):
+        return self._name_of
+
+    @name_of.setter
+    def name_of(self, fn) -> None:
+        self._name_of = fn
+        self.facts.name_of = fn
 
     # --- showing ---------------------------------------------------------------------------------------
 
@@ -240,6 +278,7 @@ class PaperView(QWidget):
         row = self.table.currentIndex().row() if keep_row else 0
         self.view = view
         self.lines_model.set_view(view)
+        self.facts.show_view(view, None)           # the current line's details follow in _row_changed
         self._fill_header(view)
         if view is not None and self.lines_model.rowCount() > 0:
             row = max(0, min(row, self.lines_model.rowCount() - 1))
@@ -265,7 +304,9 @@ class PaperView(QWidget):
             presc = (doc.get("admission_order") or {}).get("prescriber") or {}
         f = self.fields.set
         f(0, 0, "بیمه‌شده", insured.get("name") or "—")
-        f(0, 1, "کد ملی", fmt.digits(insured.get("national_id")))
+        f(0, 1, "کد ملی / بیمه", fmt.rtl_join([fmt.digits(insured.get("national_id"))]
+                                              + ([fmt.digits(insured["insurance_no"])]
+                                                 if insured.get("insurance_no") else []), " · "))
         f(0, 2, "جنس / تولد", f"{labels.label(labels.SEX, insured.get('sex'))} · "
                               f"{fmt.digits(insured.get('birth_date'))}")
         f(1, 0, "پزشک", presc.get("name") or "—")
@@ -275,30 +316,11 @@ class PaperView(QWidget):
             f(2, 0, "تاریخ تجویز", fmt.digits(doc.get("prescribed_on")) if doc.get("prescribed_on")
               else "بدون تاریخ")
             f(2, 1, "تاریخ خدمت", fmt.digits(doc.get("served_on")))
-            f(2, 2, "شمارهٔ بیمه", fmt.digits(insured.get("insurance_no")))
-            f(3, 0, "تشخیص", doc.get("diagnosis") or "نوشته نشده")
-            paper = doc.get("paper") or {}
-            facts = []
-            if "signature" in paper:
-                facts.append(labels.label(labels.SIGNATURE, paper.get("signature")))
-            if paper.get("council_stamp") is False:
-                facts.append("بدون مهر نظام پزشکی")
-            if "erasure" in paper and paper.get("erasure") != "none":
-                facts.append(labels.label(labels.ERASURE, paper.get("erasure")))
-            if isinstance(paper.get("handwritings"), int) and paper["handwritings"] > 1:
-                facts.append(f"{fmt.number(paper['handwritings'])} دست‌خط")
-            att = doc.get("attachments")
-            if isinstance(att, list):
-                facts.append("پیوست: " + ("، ".join(labels.label(labels.ATTACHMENT, a) for a in att) if att
-                                          else "ندارد"))
-            if doc.get("tracking_code"):
-                facts.append(f"کد رهگیری {fmt.digits(doc['tracking_code'])}")
-            f(4, 0, "برگه", "، ".join(facts) if facts else "بی‌اشکال ظاهری")
+            f(2, 2, "تشخیص", doc.get("diagnosis") or "نوشته نشده")
         else:
             f(2, 0, "پذیرش", fmt.digits(doc.get("admitted_at")))
             f(2, 1, "ترخیص", fmt.digits(doc.get("discharged_at")))
-            f(2, 2, "بیمه", fmt.digits(insured.get("insurance_no")))
-            f(3, 0, "تشخیص", (doc.get("admission_order") or {}).get("diagnosis") or "نوشته نشده")
+            f(2, 2, "تشخیص", (doc.get("admission_order") or {}).get("diagnosis") or "نوشته نشده")
         self._set_badge(view)
 
     def _set_badge(self, view: DocView) -> None:
@@ -335,7 +357,10 @@ class PaperView(QWidget):
             place = f"ردیف {fmt.number(a.place.line)}" if a.place.line is not None else HEADING_FA.get(a.label, a.label)
             colour = (PROPOSED if a.proposed else pen_colour(a.pen)).name()
             self.who.setText(f"<span style='color:{colour}'>{place}: {who_text(a, self.name_of)}</span>")
-        self.placeChanged.emit(self.current_place())
+        place = self.current_place()
+        if self.facts.place != place:
+            self.facts.show_place(place)
+        self.placeChanged.emit(place)
 
     # --- the place the keyboard marks -------------------------------------------------------------------------
 
@@ -360,3 +385,4 @@ class PaperView(QWidget):
             self.table.setCurrentIndex(self.lines_model.index(row + 1, 0))
             return True
         return False
+
