@@ -70,7 +70,8 @@ def read_batches(paths: Iterable[str | Path]) -> list[LoadedBatch]:
         if not res.ok:
             problems.extend(res.problems)
             continue
-        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        with open(path, "rb") as fh:        # in chunks: the file is not held a second time
+            sha = hashlib.file_digest(fh, "sha256").hexdigest()
         loaded.append(LoadedBatch(str(path), sha, res.batch, res.normalized))
     if problems:
         raise InputError(problems)
@@ -78,7 +79,8 @@ def read_batches(paths: Iterable[str | Path]) -> list[LoadedBatch]:
 
 
 def _history_for(store, loaded: LoadedBatch):
-    """The insured's earlier documents from the store, as an engine HistoryIndex."""
+    """The insured's earlier documents from the store, as an engine HistoryIndex; with the physicians' records of
+    other batches' bills (_physician_history) and the bill facts of the batch itself (HistoryIndex.preload)."""
     from desktop.engine.history import HistoryIndex
     from desktop.intake import build_batch, build_bill, build_prescription
 
@@ -92,6 +94,8 @@ def _history_for(store, loaded: LoadedBatch):
         if isinstance(nid, str) and nid:
             nids.add(nid)
     if not nids:
+        _physician_history(store, b, index)
+        index.preload(b)
         return index
     headers: dict[str, object] = {}
     for h in store.history(nids, exclude_batch_id=b.batch.id):
@@ -104,11 +108,92 @@ def _history_for(store, loaded: LoadedBatch):
             index.add_prescription(header, build_prescription(h.doc))
         else:
             index.add_bill(header, build_bill(h.doc))
+    _physician_history(store, b, index)
+    index.preload(b)
     return index
 
 
+#: how long before the first anaesthesia / assisted month of a batch a stored bill's admission may lie and still
+#: be read for its physicians' records (RVU-44, INP-11-B): two months (a longer stay's records are not seen)
+PHYSICIAN_LOOKBACK_DAYS = 62
+_BILL_PROVIDERS = ("hospital", "limited_surgery_center")
+
+
+def _raw_person(p) -> str | None:
+    """desktop.engine.history.person_key of a stored document's person dict."""
+    if not isinstance(p, dict):
+        return None
+    c, n = p.get("council_no"), p.get("national_id")
+    if isinstance(c, str) and c.strip():
+        return c.strip()
+    return "nid:" + n.strip() if isinstance(n, str) and n.strip() else None
+
+
+def _physician_history(store, batch, index) -> None:
+    """RVU-44, INP-11-B: the anaesthesia and assistant-surgeon records of the stored bills of other batches (of any
+    insured) that name one of this batch's anaesthesiologists or assistants, admitted from PHYSICIAN_LOOKBACK_DAYS
+    before the batch's first anaesthesia / assisted month up to its last date. Nothing is read for a batch without
+    such records; the JSON is read only for other insured's bills in that window (desktop.review.queries)."""
+    from desktop.domain.absent import ABSENT
+    from desktop.engine.history import person_key
+
+    bills = batch.bills if isinstance(batch.bills, list) else []
+    people, dates = set(), []
+
+    def val(obj, name):
+        x = getattr(obj, name, None)
+        return None if x is ABSENT else x
+
+    for bill in bills:
+        for a in val(bill, "anesthesia") or []:
+            k, s, e = person_key(val(a, "anesthesiologist")), val(a, "start"), val(a, "end")
+            if k and s is not None and e is not None:
+                people.add(k)
+                dates += [s.date, e.date]
+        adm = val(bill, "admitted_at")
+        for p in val(bill, "procedures") or []:
+            k, on = person_key(val(p, "assistant")), val(p, "on") or (adm.date if adm is not None else None)
+            if k and on is not None:
+                people.add(k)
+                dates += [on.period.first_day(), on.end_of_month()]
+    if not people:
+        return
+    from desktop.intake import build_batch, build_bill
+    from desktop.review.queries import batch_header, batch_rows, document_index, documents_json
+
+    # the batch's insured's stored bills are in the index already (_history_for)
+    insured = {n for bill in bills
+               if isinstance(n := getattr(getattr(bill, "insured", None), "national_id", None), str) and n}
+    lo, hi = min(dates) + (-PHYSICIAN_LOOKBACK_DAYS), max(dates)
+    lo_s, hi_s, lo_period = str(lo), str(hi), str(lo.period)
+    rows = sorted((r for r in batch_rows(store) if r.batch_id != batch.batch.id and r.provider_kind in _BILL_PROVIDERS
+                   and (r.period is None or r.period >= lo_period)), key=lambda r: (r.period or "", r.pk))
+    for row in rows:
+        pks = [d[0] for d in document_index(store, row.pk)      # (pk, kind, seq, national id, served_on, …)
+               if d[1] == "bill" and isinstance(d[4], str) and lo_s <= d[4] <= hi_s and d[3] not in insured]
+        if not pks:
+            continue
+        header = None
+        found = documents_json(store, pks)
+        for pk in pks:
+            doc = found.get(pk)
+            if not isinstance(doc, dict):
+                continue
+            named = {_raw_person(a.get("anesthesiologist")) for a in doc.get("anesthesia") or () if isinstance(a, dict)}
+            named |= {_raw_person(p.get("assistant")) for p in doc.get("procedures") or () if isinstance(p, dict)}
+            if not named & people:
+                continue
+            if header is None:
+                top = batch_header(store, row.batch_id) or {}
+                header = build_batch({"format": "claim-batch/1", "batch": top.get("batch") or {},
+                                      "prescriptions": [], "bills": []}).batch
+            index.add_bill_facts(header, build_bill(doc), stays=False)
+
+
 def review_loaded(loaded: list[LoadedBatch], *, store, ref, rules,
-                  progress: Callable[[str, int, int], None] | None = None) -> ReviewRun:
+                  progress: Callable[[str, int, int], None] | None = None, release: bool = False) -> ReviewRun:
+    """Store, review and save each loaded batch in order.  release=True: the caller needs no batch's typed model
+    afterwards; each is dropped (lb.batch = None) once reviewed, before its result is built (peak memory)."""
     from desktop.engine.evaluate import review_batch
     from desktop.engine.result import to_result
 
@@ -116,21 +201,25 @@ def review_loaded(loaded: list[LoadedBatch], *, store, ref, rules,
     for i, lb in enumerate(loaded):
         if progress:
             progress("import", i, len(loaded))
-        outcome_import = store.import_batch(lb.normalized, source_file=Path(lb.path).name, sha256=lb.sha256)
+        outcome_import = store.import_batch(lb.normalized, source_file=Path(lb.path).name, sha256=lb.sha256,
+                                            consume=True)      # the JSON tree is freed document by document
         run.imports.append(outcome_import)
         lb.normalized = None        # stored; the engine reads the typed model — free the JSON tree
         history = _history_for(store, lb)
         if progress:
             progress("review", i, len(loaded))
         outcome = review_batch(lb.batch, ref, rules, history)
+        batch_id = lb.batch.batch.id
+        if release:
+            lb.batch = history = None
         result = to_result(outcome)
-        if store.state(lb.batch.batch.id) == "signed":
+        if store.state(batch_id) == "signed":
             # a signed batch keeps its signed result: this review is reported, not stored (reopen it to re-review)
             result["stored"] = False
-            run.notes.append(f"{lb.batch.batch.id}: the batch is signed; its stored result was kept / "
+            run.notes.append(f"{batch_id}: the batch is signed; its stored result was kept / "
                              f"فهرست امضا شده است؛ نتیجهٔ ثبت‌شده تغییر نکرد")
         else:
-            store.save_result(lb.batch.batch.id, result, rules_version=outcome.rules_version)
+            store.save_result(batch_id, result, rules_version=outcome.rules_version)
         run.outcomes.append(outcome)
         run.results.append(result)
     return run
@@ -164,6 +253,6 @@ def review_files(paths: list[str], *, db_url: str | None = None, tariff: str | N
         loaded = read_batches(paths)
         store = Store.open(db_url)
         try:
-            return review_loaded(loaded, store=store, ref=ref, rules=rules)
+            return review_loaded(loaded, store=store, ref=ref, rules=rules, release=True)
         finally:
             store.close()

@@ -9,6 +9,8 @@ Pure functions of date-times (desktop.domain.jalali): no model objects, no refer
 * `counted_days(...)` — the calendar dates those bed-days are (admission date onwards, leave taken off the end).
 * `ward_of_day(...)` — INP-6-8: on a date with two bed types the dearer is paid if the patient spent more than 6 hours
   in it, otherwise the cheaper.
+* `record_days(...)` — the bed-days and wards of an earlier admission (from the history's stay record).
+* `days_over_limit(...)` — INP-6-12: psychiatric days beyond 56 in a year from the first admission.
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from typing import Callable, Iterable, Sequence
 from desktop.domain.jalali import JDate, JDateTime
 
 __all__ = ["DAY_MINUTES", "Span", "stay_minutes", "count_bed_days", "counted_days", "minutes_by_ward",
-           "ward_of_day", "DayWard", "assign_wards"]
+           "ward_of_day", "DayWard", "assign_wards", "days_over_limit", "record_days"]
 
 DAY_MINUTES = 1440
 
@@ -111,3 +113,28 @@ def assign_wards(spans: Sequence[Span], days: Sequence[JDate], rate: Callable[[s
             ward = before[-1].ward if before else (ordered[0].ward if ordered else default_ward)
         out.append(DayWard(d, ward, mins, passed))
     return out
+
+
+def days_over_limit(days: Iterable[JDate], limit: int, window_months: int = 12) -> set[int]:
+    """INP-6-12: the days (ordinals) beyond the first `limit` of their window. The days are every psychiatric
+    bed-day of the insured (this bill's and earlier admissions', a date counted once); a window opens on the first
+    day not inside an earlier window — the first admission — and lasts `window_months` months ("۸ هفته در سال از
+    زمان اولین بستری": 56 days a year from the first admission), its last day excluded."""
+    over: set[int] = set()
+    end: JDate | None = None
+    n = 0
+    for d in sorted(set(days), key=lambda x: x.ordinal):
+        if end is None or d >= end:
+            end, n = d.add_months(window_months), 0
+        n += 1
+        if n > limit:
+            over.add(d.ordinal)
+    return over
+
+
+def record_days(admitted: JDateTime, discharged: JDateTime, spans: Sequence[Span], rate: Callable,
+                *, basis_date: JDate | None = None, leave_days: int = 0,
+                min_minutes: int = 360) -> list[DayWard]:
+    """The counted bed-days of an earlier admission and the ward each is paid in (INP-6-1, 6-2, 6-5, 6-8, 6-11)."""
+    n = count_bed_days(admitted, discharged, basis_date=basis_date, leave_days=leave_days, min_minutes=min_minutes)
+    return assign_wards(spans, counted_days(admitted, n), rate, min_minutes=min_minutes)

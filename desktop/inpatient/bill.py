@@ -540,6 +540,53 @@ class BillReview:
             plan.append({"date": dw.date, "ward": dw.ward, "passed_over": dw.passed_over, "minutes": dw.minutes})
         return plan
 
+    def psychiatric_over(self, plan) -> set[int]:
+        """INP-6-12: the psychiatric bed-days (ordinals) of this bill beyond the 56 of their year, counting the
+        psychiatric days of the insured's earlier admissions (the history's stays, any hospital)."""
+        if "psychiatric_over" in self._memo:
+            return self._memo["psychiatric_over"]
+        mine = [d["date"] for d in plan if d["ward"] == "psychiatric"]
+        earlier = self._earlier_psychiatric_days(plan[0]["date"]) if mine else []
+        mine_set = {d.ordinal for d in mine}
+        earlier = [d for d in earlier if d.ordinal not in mine_set]
+        limit = int(self.const("psychiatric", "acute_max_days", 56))
+        months = int(self.const("psychiatric", "window_months", 12))
+        over = bd.days_over_limit(earlier + mine, limit, months) - {d.ordinal for d in earlier}
+        # the earlier days in the window of this bill's first psychiatric day (shown in the finding)
+        if mine and earlier:
+            start, end = None, None
+            for d in sorted(earlier + mine, key=lambda x: x.ordinal):
+                if end is None or d >= end:
+                    start, end = d, d.add_months(months)
+                if d == mine[0]:
+                    break
+            self._memo["psychiatric_earlier"] = sum(1 for d in earlier if start <= d < mine[0])
+        self._memo["psychiatric_over"] = over
+        return over
+
+    def _earlier_psychiatric_days(self, rate_day: JDate) -> list[JDate]:
+        """The psychiatric bed-days of the insured's other bills in the history (bed-days recomputed from their
+        stays, rule-inputs.md §2; a day with two wards is given by INP-6-8 at this hospital's rates)."""
+        ins = v(getattr(self.doc, "insured", None))
+        nid = v(getattr(ins, "national_id", None)) if ins is not None else None
+        bid, seq = self.ev.batch.id, v(getattr(self.doc, "seq", None))
+        out = []
+
+        def at(stamp):
+            return JDateTime(JDate.from_ordinal(stamp // bd.DAY_MINUTES), stamp % bd.DAY_MINUTES)
+
+        for rec in self.ctx.history.stays(nid):
+            if (rec.batch_id == bid and rec.seq == seq) or rec.admitted is None or rec.discharged is None \
+                    or not any(w == "psychiatric" for w, _f, _t in rec.stays):
+                continue
+            spans = [bd.Span(w, at(f), at(t), i) for i, (w, f, t) in enumerate(rec.stays)]
+            days = bd.record_days(at(rec.admitted), at(rec.discharged), spans,
+                                  lambda w: self._sort_rate(w, rate_day),
+                                  basis_date=JDate.from_ordinal(rec.basis) if rec.basis is not None else None,
+                                  leave_days=rec.leave_days)
+            out.extend(dw.date for dw in days if dw.ward == "psychiatric")
+        return out
+
     def _sort_rate(self, ward, day) -> Decimal:
         r = self.bed_rate(self._rate_ward(ward)[0], day)
         return r if r is not None else Decimal(0)
@@ -644,9 +691,7 @@ class BillReview:
             if ward in ("icu", "nicu"):
                 icu_tariff += rate
             if ward == "psychiatric" and self.enabled("psychiatric"):
-                limit = int(self.const("psychiatric", "acute_max_days", 56))
-                k = by_ward.get("psychiatric", 0)
-                if k >= limit:
+                if day["date"].ordinal in self.psychiatric_over(plan):
                     chronic = self.bed_rate("psychiatric", day["date"], str(self.const("psychiatric", "chronic_grade", "3")))
                     if chronic is not None and chronic < amount:
                         eff["psychiatric"] = eff.get("psychiatric", Decimal(0)) + amount - chronic
@@ -694,14 +739,20 @@ class BillReview:
             "room_general": "تعهد بیمه برای تخت یک/دوتخته و VIP معادل اتاق سه‌تخته بخش دولتی است",
             "two_bed_types": "روزی که در دو نوع تخت گذشته: تخت گران‌تر فقط با اقامت بیش از ۶ ساعت در آن",
             "icu_in_house": "ICU با ۵ تخت و بیشتر بدون پزشک مقیم: ۳۰٪ هتلینگ قابل پرداخت نیست",
-            "psychiatric": "بیش از ۸ هفته بستری روانپزشکی: مازاد به تعرفه تخت روانی درجه ۳",
+            "psychiatric": "بیش از ۸ هفته بستری روانپزشکی در سال از اولین بستری"
+                           + (f" (با {fa_digits(self._memo['psychiatric_earlier'])} روز بستری‌های قبلی)"
+                              if self._memo.get("psychiatric_earlier") else "")
+                           + ": مازاد به تعرفه تخت روانی درجه ۳",
             "leave_days": f"{fa_digits(leave)} روز مرخصی موقت از تخت روز کسر می‌شود",
             "bed_days": f"تعداد روز بستری قابل پرداخت {fa_digits(n)} روز (تاریخ ترخیص منهای تاریخ بستری)",
             "newborn_cap": "تخت نوزاد سالم: حداکثر ۱ روز پس از زایمان طبیعی و ۲ روز پس از سزارین",
             "icu_30_no_2k": "۳۰٪ هزینه ICU/NICU مشمول ۲K هیئت علمی و ترجیحی مناطق محروم نمی‌شود",
         }
         for k2, amt in eff.items():
-            hc.effects.append(Effect(k2, "reduce", rial(amt), texts.get(k2, ""), {"bed_days": n}))
+            data = {"bed_days": n}
+            if k2 == "psychiatric":
+                data["earlier_psychiatric_days"] = self._memo.get("psychiatric_earlier", 0)
+            hc.effects.append(Effect(k2, "reduce", rial(amt), texts.get(k2, ""), data))
         if notes.get("ward_no_tariff"):
             hc.effects.append(Effect("ward_no_tariff", "reduce", None,
                                      "بخش فاقد تعرفه مصوب: معادل تخت روز عادی محاسبه شد",
@@ -1100,7 +1151,14 @@ class BillReview:
         earlier = [r for r in self.ctx.history.services(nid, {info["code"]}) if r.on is not None and r.on < info["on"]]
         if not earlier:
             return "mod_53"
-        last = max(r.on for r in earlier)
+        # RVU-53-N1 "حداکثر یک ماه پس از ترخیص": from the discharge of the earlier operation's stay (the history
+        # keeps bills' stays); an operation of an outpatient document, or a bill without a discharge, from its date
+        ends = []
+        for r in earlier:
+            stay = self.ctx.history.bill_stay(nid, r.batch_id, r.seq) if r.kind == "bill" else None
+            ends.append(JDate.from_ordinal(stay.discharged // bd.DAY_MINUTES)
+                        if stay is not None and stay.discharged is not None else r.on)
+        last = max(ends)
         months = int(self.const("mod_53_window", "months", 1))
         if self.enabled("mod_53_window") and self.admitted is not None and self.admitted.date <= last.add_months(months):
             return "mod_53_window"

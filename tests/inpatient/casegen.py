@@ -1967,19 +1967,187 @@ case("RVU-HASH-within-cap-ok", "RVU-HASH", "The same # service billed at 1,200,0
 OTHER_PATIENT = {"national_id": "0012345679", "name": "بیمار دیگر", "sex": "F", "birth_date": "1365/01/01",
                  "fund": "iranians"}
 case("RVU-44-third-simultaneous-patient", "RVU-44",
-     "The same anaesthesiologist anaesthetises three patients between 10:00 and 11:00 on 07/02: the third is "
-     "beyond the two a specialist may be responsible for",
+     "The same anaesthesiologist anaesthetises three patients from 09:45 on 07/02, this bill filed last: the third "
+     "is beyond the two a specialist may be responsible for — its anaesthesia is not payable (billed 12,000,000)",
      tariff=[T_MAIN],
      first_bills=[{"seq": 2, "insured": OTHER_PATIENT, "procedures": [proc("300100")], "anesthesia": [anes()]},
                   {"seq": 3, "insured": {**OTHER_PATIENT, "national_id": "1234567891"},
                    "procedures": [proc("300100")], "anesthesia": [anes()]}],
      bill={"procedures": [proc("300100")], "anesthesia": [anes()], "headings": H(anesthesia=12_000_000)},
-     expect={"rules": ["RVU-44"], "mark": None, "heading": "anesthesia", "action": "flag_review"})
+     expect={"rules": ["RVU-44"], "mark": "zero", "heading": "anesthesia", "approved_rial": 0})
 case("RVU-44-two-simultaneous-patients-ok", "RVU-44", "Two patients at once (ASA I): allowed",
      tariff=[T_MAIN],
      first_bills=[{"seq": 2, "insured": OTHER_PATIENT, "procedures": [proc("300100")], "anesthesia": [anes()]}],
      bill={"procedures": [proc("300100")], "anesthesia": [anes()], "headings": H(anesthesia=12_000_000)},
      expect={"mark": "tick", "heading": "anesthesia", "approved_rial": 12_000_000})
+
+
+# ----------------------------------------------------------------------------- the physicians' and stays' history
+# (HistoryIndex keeps earlier bills' stays per insured and anaesthesia / assistant records per physician)
+
+def history_batch(cid, period, bills, provider=None, tag="h"):
+    """An earlier batch of several bills (another hospital when `provider` says so)."""
+    prov = merge(PROVIDER, provider)
+    return {"format": "claim-batch/1",
+            "batch": {"id": f"G/{cid}/{tag}/{period}", "period": period, "fund": "iranians",
+                      "submitted_on": "1404/08/10", "provider": prov},
+            "prescriptions": [], "bills": [merge(BILL, b) for b in bills]}
+
+
+OTHER_HOSPITAL = {"code": "G-2", "name": "بیمارستان دیگر"}
+PATIENT_B = {**OTHER_PATIENT, "national_id": "1234567891"}
+
+
+def other_anes(seq, patient, start, end, **kw):
+    """A bill of another patient anaesthetised by A-100 on 07/02 between start and end."""
+    return {"seq": seq, "insured": patient, "procedures": [proc("300100")],
+            "anesthesia": [anes(start=f"1404/07/02 {start}", end=f"1404/07/02 {end}",
+                                surgery_start=f"1404/07/02 {start}", surgery_end=f"1404/07/02 {end}", **kw)]}
+
+
+case("RVU-44-third-patient-across-batches", "RVU-44",
+     "Another hospital's batch (stored earlier) has A-100 anaesthetising two other patients 08:30-09:46 and "
+     "09:00-12:00; this bill's anaesthesia starts at 09:45, one minute before the first ends: a third patient at "
+     "once — not payable (billed 12,000,000)",
+     tariff=[T_MAIN],
+     history=[history_batch("RVU-44-third-patient-across-batches", "1404/07",
+                            [other_anes(1, OTHER_PATIENT, "08:30", "09:46"), other_anes(2, PATIENT_B, "09:00", "12:00")],
+                            provider=OTHER_HOSPITAL)],
+     bill={"procedures": [proc("300100")], "anesthesia": [anes()], "headings": H(anesthesia=12_000_000)},
+     expect={"rules": ["RVU-44"], "mark": "zero", "heading": "anesthesia", "approved_rial": 0})
+case("RVU-44-earlier-anaesthesia-ends-at-the-start-ok", "RVU-44",
+     "The same, the first anaesthesia ending at 09:45, the minute this one starts: touching is not overlapping — "
+     "two patients at once, paid as billed",
+     tariff=[T_MAIN],
+     history=[history_batch("RVU-44-earlier-anaesthesia-ends-at-the-start-ok", "1404/07",
+                            [other_anes(1, OTHER_PATIENT, "08:30", "09:45"), other_anes(2, PATIENT_B, "09:00", "12:00")],
+                            provider=OTHER_HOSPITAL)],
+     bill={"procedures": [proc("300100")], "anesthesia": [anes()], "headings": H(anesthesia=12_000_000)},
+     expect={"mark": "tick", "heading": "anesthesia", "approved_rial": 12_000_000})
+case("RVU-44-third-by-start-time-filed-first", "RVU-44",
+     "This bill is filed first but its anaesthesia starts at 09:45, after two later-filed bills' (09:00, 09:30) of "
+     "the same anaesthesiologist that are still running: it is the third patient whatever the filing order",
+     tariff=[T_MAIN],
+     more_bills=[other_anes(2, OTHER_PATIENT, "09:00", "11:00"), other_anes(3, PATIENT_B, "09:30", "11:00")],
+     bill={"procedures": [proc("300100")], "anesthesia": [anes()], "headings": H(anesthesia=12_000_000)},
+     expect={"rules": ["RVU-44"], "mark": "zero", "heading": "anesthesia", "approved_rial": 0})
+case("RVU-44-first-of-three-ok", "RVU-44",
+     "This bill's anaesthesia starts first (09:45); two later-filed bills start at 10:00 and 10:15: it is the first "
+     "patient, paid (the third is the other bill's matter)",
+     tariff=[T_MAIN],
+     more_bills=[other_anes(2, OTHER_PATIENT, "10:00", "11:00"), other_anes(3, PATIENT_B, "10:15", "11:00")],
+     bill={"procedures": [proc("300100")], "anesthesia": [anes()], "headings": H(anesthesia=12_000_000)},
+     expect={"mark": "tick", "heading": "anesthesia", "approved_rial": 12_000_000})
+case("RVU-44-second-patient-asa-3", "RVU-44",
+     "A-100 anaesthetises this ASA III patient from 09:45 while another patient's anaesthesia (another hospital, "
+     "09:00-10:30) is running: with ASA III only one patient at once — for the reviewer (which one is unpaid is not "
+     "said)",
+     tariff=[T_MAIN],
+     history=[history_batch("RVU-44-second-patient-asa-3", "1404/07", [other_anes(1, OTHER_PATIENT, "09:00", "10:30")],
+                            provider=OTHER_HOSPITAL)],
+     bill={"procedures": [proc("300100")], "anesthesia": [anes(asa=3)], "headings": H(anesthesia=15_000_000)},
+     expect={"rules": ["RVU-44"], "mark": None, "heading": "anesthesia", "action": "flag_review"})
+
+# INP-6-12: 56 days a year from the first admission, earlier admissions counted (any hospital)
+PSY = "psychiatric"
+
+
+def psy_bill(admitted, discharged, **kw):
+    b = {"admitted_at": f"{admitted} 10:00", "discharged_at": f"{discharged} 10:00",
+         "stays": [{"ward": PSY, "beds": 3, "from": f"{admitted} 10:00", "to": f"{discharged} 10:00"}]}
+    b.update(kw)
+    return b
+
+
+PSY_BATCH = {"period": "1404/03", "submitted_on": "1404/04/10"}
+case("INP-6-12-earlier-admission-day-57", "INP-6-12",
+     "An earlier psychiatric admission 1404/01/01-01/31 (30 bed-days, another hospital); this one 1404/03/01-03/28 "
+     "(27 bed-days): its 27th day is the 57th of the year from the first admission — 26 × 20,000,000 + 1 × "
+     "15,000,000 (grade-3 psychiatric) = 535,000,000 (billed 540,000,000)",
+     batch=PSY_BATCH,
+     history=[history_batch("INP-6-12-earlier-admission-day-57", "1404/01", [psy_bill("1404/01/01", "1404/01/31")],
+                            provider=OTHER_HOSPITAL)],
+     bill=psy_bill("1404/03/01", "1404/03/28", headings=H(hoteling=540_000_000)),
+     expect={"rules": ["INP-6-12"], "mark": "circle", "heading": "hoteling", "approved_rial": 535_000_000,
+             "computed": {"bed_days": 27}})
+case("INP-6-12-earlier-admission-day-56-ok", "INP-6-12",
+     "The same with this admission 1404/03/01-03/27 (26 bed-days): 30 + 26 = 56 days = 8 weeks, all acute — "
+     "26 × 20,000,000 = 520,000,000",
+     batch=PSY_BATCH,
+     history=[history_batch("INP-6-12-earlier-admission-day-56-ok", "1404/01", [psy_bill("1404/01/01", "1404/01/31")],
+                            provider=OTHER_HOSPITAL)],
+     bill=psy_bill("1404/03/01", "1404/03/27", headings=H(hoteling=520_000_000)),
+     expect={"mark": "tick", "heading": "hoteling", "approved_rial": 520_000_000, "computed": {"bed_days": 26}})
+case("INP-6-12-within-the-year-of-the-first-admission", "INP-6-12",
+     "A first psychiatric admission 1403/03/02-04/27 (56 bed-days); this one 1404/03/01-03/04: 1404/03/01 is still "
+     "in the year from 1403/03/02, its 57th day — 15,000,000; 03/02 opens a new year: 2 × 20,000,000 — "
+     "55,000,000 (billed 60,000,000)",
+     batch=PSY_BATCH,
+     history=[history_batch("INP-6-12-within-the-year-of-the-first-admission", "1403/04",
+                            [psy_bill("1403/03/02", "1403/04/27")])],
+     bill=psy_bill("1404/03/01", "1404/03/04", headings=H(hoteling=60_000_000)),
+     expect={"rules": ["INP-6-12"], "mark": "circle", "heading": "hoteling", "approved_rial": 55_000_000})
+case("INP-6-12-a-year-after-the-first-admission-ok", "INP-6-12",
+     "The first admission 1403/03/01-04/26 (56 bed-days); this one from 1404/03/01, a year after it: a new year, "
+     "3 × 20,000,000 = 60,000,000",
+     batch=PSY_BATCH,
+     history=[history_batch("INP-6-12-a-year-after-the-first-admission-ok", "1403/04",
+                            [psy_bill("1403/03/01", "1403/04/26")])],
+     bill=psy_bill("1404/03/01", "1404/03/04", headings=H(hoteling=60_000_000)),
+     expect={"mark": "tick", "heading": "hoteling", "approved_rial": 60_000_000})
+
+# RVU-53-N1: one month from the earlier stay's discharge
+H53_1 = ("1404/05/28", "1404/06/01")        # operated 05/29, discharged 06/01: a month later is 07/01
+case("RVU-53-N1-a-month-after-the-discharge", "RVU-53-N1",
+     "The same operation done 1404/05/29 in a stay discharged 06/01; readmitted 07/01 — within one month of the "
+     "discharge (a month from the operation would have ended 06/29): a complication, 53 refused — 40,000,000",
+     tariff=[T_MAIN],
+     history=[history_bill("RVU-53-N1-a-month-after-the-discharge", "1404/06",
+                           {"admitted_at": f"{H53_1[0]} 10:00", "discharged_at": f"{H53_1[1]} 10:00", "stays": [],
+                            "procedures": [proc("300100", on="1404/05/29")], "headings": H(surgeon=40_000_000)})],
+     bill={"procedures": [proc("300100", modifiers=["53"])], "headings": H(surgeon=52_000_000)},
+     expect={"rules": ["RVU-53-N1"], "mark": "circle", "heading": "surgeon", "approved_rial": 40_000_000})
+case("RVU-53-N1-a-month-and-a-day-after-the-discharge-ok", "RVU-53-N1",
+     "Discharged 1404/05/31 (operated 05/29); readmitted 07/01, one day after 06/31: a re-operation — +30 %, "
+     "52,000,000, for the reviewer to confirm (RVU-53)",
+     tariff=[T_MAIN],
+     history=[history_bill("RVU-53-N1-a-month-and-a-day-after-the-discharge-ok", "1404/06",
+                           {"admitted_at": "1404/05/28 10:00", "discharged_at": "1404/05/31 10:00", "stays": [],
+                            "procedures": [proc("300100", on="1404/05/29")], "headings": H(surgeon=40_000_000)})],
+     bill={"procedures": [proc("300100", modifiers=["53"])], "headings": H(surgeon=52_000_000)},
+     expect={"rules": ["RVU-53"], "mark": None, "heading": "surgeon", "action": "flag_review",
+             "absent_rules": ["RVU-53-N1"]})
+
+# INP-11-B: the resident's other bills of the month (any hospital, any batch)
+case("INP-11-B-absent-earlier-in-the-month", "INP-11-B",
+     "Another hospital's Mehr batch records the resident R-300 absent from an operation on 07/20; he assists here on "
+     "07/02: no assistant payment of his in Mehr — 0 (billed 8,000,000)",
+     tariff=[T_MAIN],
+     history=[history_batch("INP-11-B-absent-earlier-in-the-month", "1404/07",
+                            [{"seq": 1, "insured": OTHER_PATIENT,
+                              "procedures": [proc("300100", on="1404/07/20", assistant={**RES3, "present": False})]}],
+                            provider={"code": "G-2", "name": "بیمارستان دیگر"})],
+     bill={"procedures": [proc("300100", assistant=RES3)], "headings": H(assistant_surgeon=8_000_000)},
+     expect={"rules": ["INP-11-B"], "mark": "zero", "heading": "assistant_surgeon", "approved_rial": 0})
+case("INP-11-B-absent-the-month-before-ok", "INP-11-B",
+     "The resident was found absent on 1404/06/31 (Shahrivar); he assists here on 07/02 (Mehr): another month — "
+     "paid 8,000,000",
+     tariff=[T_MAIN],
+     history=[history_batch("INP-11-B-absent-the-month-before-ok", "1404/06",
+                            [{"seq": 1, "insured": OTHER_PATIENT,
+                              "procedures": [proc("300100", on="1404/06/31", assistant={**RES3, "present": False})]}],
+                            provider={"code": "G-2", "name": "بیمارستان دیگر"})],
+     bill={"procedures": [proc("300100", assistant=RES3)], "headings": H(assistant_surgeon=8_000_000)},
+     expect={"mark": "tick", "heading": "assistant_surgeon", "approved_rial": 8_000_000})
+case("INP-11-B-absent-in-a-later-bill-of-the-batch", "INP-11-B",
+     "Bill 2 of this batch records R-300 absent on 07/29; in bill 1 (filed first) he assisted on 07/02: the month's "
+     "assistant payments go — 0 (billed 8,000,000)",
+     tariff=[T_MAIN],
+     more_bills=[{"seq": 2, "insured": OTHER_PATIENT,
+                  "procedures": [proc("300100", on="1404/07/29", assistant={**RES3, "present": False})]}],
+     bill={"procedures": [proc("300100", assistant=RES3)], "headings": H(assistant_surgeon=8_000_000)},
+     expect={"rules": ["INP-11-B"], "mark": "zero", "heading": "assistant_surgeon", "approved_rial": 0})
+
 STENT = row("900672", 60, base=5, desc="بالون آنژیوپلاستی با تعبیه استنت")
 STANDBY = {"cardiac_surgeon": {"council_no": "CS-1", "specialty": "cardiac_surgery"}, "anesthesiologist": ANESTHETIST}
 case("RVU-60-standby-government", "RVU-60",

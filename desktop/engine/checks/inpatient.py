@@ -17,6 +17,8 @@ How a bill is reviewed is in desktop/inpatient/bill.py and docs/inpatient-rules.
 * `bill_accident_window` — INP-23-A-3: a traffic accident within two months of the first discharge.
 * `bill_procedure_frequency` — at most N of a code per eye / stone / … over the insured's history (INP-10-K-4, …).
 * `bill_line_repeat` — a heading line's code at most N times per bill / per month (INP-19-3, INP-17-6).
+* `bill_simultaneous_anesthesia` — RVU-44: the third patient of one anaesthesiologist at once, over the history.
+* `bill_assistant_absent_month` — INP-11-B: a resident found absent loses his assistant fees of that month.
 
 Derived facts for conditions: `$bill_class`, `$global_bill`, `$stay_hours`, `$bed_days`, `$age_years`,
 `$teaching`, `$has_anesthesia`, `$bill_codes`, `$session_codes`, `$procedure_rv`, `$visit_by_surgeon`,
@@ -952,34 +954,157 @@ def _compile_simultaneous(params):
     return {"max": params["max_patients"], "max3": params["max_if_asa_3"]}
 
 
+def _bills_fa(pairs) -> str:
+    """«پرونده B سند ۱، ۲؛ پرونده C سند ۴» for (batch id, seq) pairs (batch ids as filed, seq in Persian digits)."""
+    by: dict[str, list] = {}
+    for b, q in pairs:
+        by.setdefault(b, []).append(q)
+    return "؛ ".join(f"پرونده {b} سند " + "، ".join(fa_digits(q) for q in sorted(set(qs))) for b, qs in by.items())
+
+
 @register("bill_simultaneous_anesthesia", compile=_compile_simultaneous, levels=("line",))
 def bill_simultaneous_anesthesia(rule, ev):
-    """RVU-44: an anaesthesiologist responsible for more than two patients at once (one when a patient is ASA III or
-    more). Reads the anaesthesia records of this batch's bills reviewed before this one (kept on the engine context
-    for the run); the third overlapping patient's anaesthesia is raised for the reviewer."""
+    """RVU-44: an anaesthesiologist may not be responsible for more than two patients at once, nor for more than
+    one when a patient is ASA III or more. Reads the anaesthesiologist's records in the history (every batch of the
+    store, earlier files of the run, the whole batch under review: engine.history). An anaesthesia is the third when,
+    at its start, two other patients' anaesthesias of the same anaesthesiologist are running (begun earlier — at the
+    same minute, filed earlier — and not yet ended; an end at the very minute of the start is not overlapping):
+    not payable (the record is left out of the anaesthesia heading). The second with an ASA III patient on either
+    side is raised for the reviewer (the manual does not say which of the two is unpaid)."""
     if ev.kind != "bill":
         return []
+    from desktop.engine.history import person_key
     c = rule.compiled
-    seen = ev.ctx.__dict__.setdefault("_inpatient_anesthesia_seen", [])
+    hist = ev.ctx.history
+    bid = ev.batch.id
+    seq = v(getattr(ev.doc, "seq", None))
+    ins = v(getattr(ev.doc, "insured", None))
+    nid = v(getattr(ins, "national_id", None)) if ins is not None else None
     out = []
-    mine = []
     for i, a in enumerate(v(getattr(ev.doc, "anesthesia", None), [])):
-        person = v(getattr(a, "anesthesiologist", None))
-        cno = v(getattr(person, "council_no", None)) if person is not None else None
+        who = person_key(v(getattr(a, "anesthesiologist", None)))
         s, e = v(getattr(a, "start", None)), v(getattr(a, "end", None))
-        if not cno or s is None or e is None:
+        if who is None or s is None or e is None or e.stamp <= s.stamp:
+            continue
+        s0 = s.stamp
+        records = list(hist.anesthesia(who, start=s0, end=s0 + 1))   # running at the start minute
+        mine = next((r for r in records if r.batch_id == bid and r.seq == seq and r.index == i), None)
+        order = mine.order if mine is not None else float("inf")      # not preloaded: after everything so far
+        running = [r for r in records
+                   if not (r.batch_id == bid and r.seq == seq) and (nid is None or r.national_id != nid)
+                   and (r.start < s0 or (r.start == s0 and r.order < order))]
+        patients = {r.national_id or (r.batch_id, r.seq) for r in running}
+        if not patients:
             continue
         asa = v(getattr(a, "asa", None)) or 0
-        overlapping = [x for x in seen if x[0] == cno and x[1] < e and s < x[2] and x[4] != ev.doc.seq]
-        limit = c["max3"] if asa >= 3 or any(x[3] >= 3 for x in overlapping) else c["max"]
-        if len(overlapping) + 1 > limit:
-            out.append(ev.finding(rule, heading="anesthesia",
-                                  data={"anesthesia": i + 1, "anesthesiologist": cno,
-                                        "overlapping_bills": sorted({x[4] for x in overlapping})},
-                                  detail_fa=f"متخصص بیهوشی {fa_digits(cno)} همزمان مسئول "
-                                            f"{fa_digits(len(overlapping) + 1)} بیمار"))
-        mine.append((cno, s, e, asa, ev.doc.seq))
-    seen.extend(mine)
+        asa3 = asa >= 3 or any(r.asa >= 3 for r in running)
+        others = sorted({(r.batch_id, r.seq if r.seq is not None else 0) for r in running})
+        data = {"anesthesia": i + 1, "anesthesiologist": who, "patients": len(patients) + 1,
+                "overlapping_bills": [f"{b}#{q}" for b, q in others]}
+        where = _bills_fa(others)
+        if len(patients) + 1 > c["max"]:
+            out.append(ev.finding(rule, heading="anesthesia", data=data, severity="deny", mark="zero",
+                                  detail_fa=f"متخصص بیهوشی {fa_digits(who)} هم‌زمان مسئول "
+                                            f"{fa_digits(len(patients) + 1)} بیمار ({where}): بیهوشی بیمار سوم "
+                                            f"قابل پرداخت نیست"))
+        elif asa3 and len(patients) + 1 > c["max3"]:
+            data["asa_3_or_more"] = True
+            out.append(ev.finding(rule, heading="anesthesia", data=data, severity="review", mark=None,
+                                  detail_fa=f"متخصص بیهوشی {fa_digits(who)} هم‌زمان مسئول دو بیمار ({where}) "
+                                            f"و یکی ASA III یا بالاتر است: کارشناس تعیین کند"))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------- INP-11-B
+
+
+def _compile_absent_month(params):
+    roles = params.get("roles", ["resident"])
+    if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
+        raise ValueError("`roles` must be a list of prescriber roles")
+    y = params.get("min_resident_year", 3)
+    if not isinstance(y, int):
+        raise ValueError("`min_resident_year` must be an int")
+    return {"roles": frozenset(roles), "min_year": y}
+
+
+def _assist_month(ev, proc):
+    on = v(getattr(proc, "on", None))
+    if on is None:
+        adm = v(getattr(ev.doc, "admitted_at", None))
+        on = adm.date if adm is not None else None
+    return on
+
+
+@register("bill_assistant_absent_month", compile=_compile_absent_month, levels=("line",))
+def bill_assistant_absent_month(rule, ev):
+    """INP-11-B: a resident (year 3 or above) found absent as assistant surgeon loses every assistant payment of that
+    month (the Jalali month of the operation), in every bill the office reviews. On this bill: each procedure the
+    resident assisted in a month of an absence recorded anywhere in the history (this batch included) has its
+    assistant share zeroed; and a bill that records the absence raises the resident's bills of that month already
+    reviewed in other batches (their payments are to be taken back by the reviewer). The absent operation itself is
+    the other INP-11-B entry (bill_condition)."""
+    if ev.kind != "bill":
+        return []
+    from desktop.engine.history import person_key
+    c = rule.compiled
+    hist = ev.ctx.history
+    bid = ev.batch.id
+    seq = v(getattr(ev.doc, "seq", None))
+    procs = v(getattr(ev.doc, "procedures", None), [])
+
+    def qualifies(role, year):
+        return role in c["roles"] and (year is None or year >= c["min_year"])
+
+    out = []
+    raised = set()
+    for i, p in enumerate(procs):
+        person = v(getattr(p, "assistant", None))
+        who = person_key(person)
+        on = _assist_month(ev, p)
+        if who is None or on is None:
+            continue
+        first, last = on.period.first_day().ordinal, on.end_of_month().ordinal
+        month = f"{on.year:04d}/{on.month:02d}"
+        present = v(getattr(person, "present", None))
+        if present is False:
+            year = v(getattr(person, "resident_year", None))
+            if not qualifies(v(getattr(person, "role", None)), year if isinstance(year, int) else None) \
+                    or (who, month) in raised:
+                continue
+            raised.add((who, month))
+            paid = sorted({(r.batch_id, r.seq if r.seq is not None else 0)
+                           for r in hist.assists(who, since=first, until=last)
+                           if r.batch_id != bid and r.present is not False})
+            if paid:
+                where = _bills_fa(paid)
+                out.append(ev.finding(rule, heading="assistant_surgeon", severity="review", mark=None,
+                                      data={"assistant": who, "month": month,
+                                            "other_bills": [f"{b}#{q}" for b, q in paid]},
+                                      detail_fa=f"رزیدنت {fa_digits(who)} در ماه {fa_digits(month)} کمک جراح "
+                                                f"اسناد دیگری هم بوده است ({where}): پرداخت کمک جراحی آن ماه "
+                                                f"قابل پرداخت نیست"))
+            continue
+        # an absence of this resident in the same month: on this bill's other procedures or anywhere in the history
+        absent = [(bid, seq, j) for j, q in enumerate(procs) if j != i
+                  and person_key(v(getattr(q, "assistant", None))) == who
+                  and v(getattr(v(getattr(q, "assistant", None)), "present", None)) is False
+                  and _assist_month(ev, q) is not None and first <= _assist_month(ev, q).ordinal <= last
+                  and qualifies(v(getattr(q.assistant, "role", None)),
+                                v(getattr(q.assistant, "resident_year", None)))]
+        absent += [(r.batch_id, r.seq, r.index) for r in hist.assists(who, since=first, until=last)
+                   if r.present is False and qualifies(r.role, r.resident_year)
+                   and not (r.batch_id == bid and r.seq == seq)]
+        if not absent:
+            continue
+        b0, q0, j0 = absent[0]
+        where = (f"عمل ردیف {fa_digits(j0 + 1)} همین سند" if (b0, q0) == (bid, seq)
+                 else _bills_fa([(b0, q0 if q0 is not None else 0)]))
+        out.append(ev.finding(rule, heading="assistant_surgeon", severity="deny", mark="zero",
+                              data={"procedure": i + 1, "part": "assistant", "assistant": who, "month": month,
+                                    "absent_in": f"{b0}#{q0}"},
+                              detail_fa=f"عمل ردیف {fa_digits(i + 1)}: رزیدنت {fa_digits(who)} در ماه "
+                                        f"{fa_digits(month)} در عملی حضور نداشته است ({where})"))
     return out
 
 
