@@ -36,7 +36,7 @@ from typing import Any, Callable
 
 from desktop.domain.absent import ABSENT, is_missing
 
-__all__ = ["compile_condition", "ConditionError", "resolve_path", "OPERATORS"]
+__all__ = ["compile_condition", "compile_closures", "ConditionError", "resolve_path", "OPERATORS"]
 
 
 class ConditionError(ValueError):
@@ -74,12 +74,33 @@ def resolve_path(path: str) -> Callable[[Scope], Any]:
     parts = [_attr(p) for p in path.split(".")]
     head, rest = parts[0], parts[1:]
     if head == "item":
+        if len(rest) == 1:
+            a = rest[0]
+            return lambda s: _step(s.item, a) if s.item is not None else ABSENT
+        if len(rest) == 2:
+            a, b = rest
+            return lambda s: _step(_step(s.item, a), b) if s.item is not None else ABSENT
         return lambda s: _walk(s.item, rest) if s.item is not None else ABSENT
     if head == "batch":
         return lambda s: _walk(s.batch, rest)
     if head == "provider":
         return lambda s: _walk(s.batch.provider, rest)
+    if len(parts) == 1:
+        a = parts[0]
+        return lambda s: _step(s.doc, a)
+    if len(parts) == 2:
+        a, b = parts
+        return lambda s: _step(_step(s.doc, a), b)
     return lambda s: _walk(s.doc, parts)
+
+
+def _step(obj, a):
+    """One step of _walk (the same result as _walk(obj, [a]))."""
+    if obj is ABSENT or obj is None:
+        return obj
+    if type(obj) is dict:
+        return obj.get(a, ABSENT)
+    return getattr(obj, a, ABSENT)
 
 
 def _num(v):
@@ -313,7 +334,21 @@ def _any(subs):
 
 
 def compile_condition(spec) -> Callable[[Scope], bool]:
-    """Compile a condition tree (YAML data) into a predicate over a scope; ConditionError if malformed."""
+    """Compile a condition tree (YAML data) into a predicate over a scope; ConditionError if malformed.
+
+    The tree becomes one generated Python function (`_generate`): the same tests as the closures of OPERATORS,
+    without a call per node (conditions are most of the engine's work).  `compile_closures` builds the closures."""
+    check = compile_closures(spec)          # validates the tree (ConditionError) and is the reference semantics
+    try:
+        ns: dict = {"ABSENT": ABSENT, "is_missing": is_missing, "_step": _step, "_walk": _walk}
+        expr = _generate(spec, ns, [0])
+        return eval(f"lambda s: {expr}", ns)     # noqa: S307 - source generated from validated rule data
+    except (SyntaxError, RecursionError, MemoryError):
+        return check
+
+
+def compile_closures(spec) -> Callable[[Scope], bool]:
+    """A condition tree as nested closures (one per node); ConditionError if malformed."""
     if spec is None or spec is True:
         return lambda s: True
     if not isinstance(spec, dict):
@@ -322,14 +357,84 @@ def compile_condition(spec) -> Callable[[Scope], bool]:
         key = "all" if "all" in spec else "any"
         if len(spec) != 1:
             raise ConditionError(f"`{key}` stands alone in its mapping: {spec!r}")
-        subs = [compile_condition(x) for x in spec[key]]
+        subs = [compile_closures(x) for x in spec[key]]
         return _all(subs) if key == "all" else _any(subs)
     if "not" in spec:
         if len(spec) != 1:
             raise ConditionError(f"`not` stands alone in its mapping: {spec!r}")
-        sub = compile_condition(spec["not"])
+        sub = compile_closures(spec["not"])
         return lambda s: not sub(s)
     return _leaf(spec)
+
+
+def _const(ns: dict, value, n: list) -> str:
+    n[0] += 1
+    name = f"_k{n[0]}"
+    ns[name] = value
+    return name
+
+
+def _path_expr(path: str, ns: dict, n: list) -> str:
+    """Source of the reader of `path` (what resolve_path's closure returns)."""
+    if path.startswith("$"):
+        return f"s.fact({path[1:]!r})"
+    parts = [_attr(p) for p in path.split(".")]
+    head, rest = parts[0], parts[1:]
+
+    def chain(base: str, attrs: list) -> str:
+        if len(attrs) <= 2 and all(a.isidentifier() for a in attrs):
+            e = base
+            for a in attrs:
+                e = f"_step({e}, {a!r})"
+            return e
+        return f"_walk({base}, {_const(ns, list(attrs), n)})"
+
+    if head == "item":
+        return f"({chain('s.item', rest)} if s.item is not None else ABSENT)"
+    if head == "batch":
+        return f"_walk(s.batch, {_const(ns, list(rest), n)})"
+    if head == "provider":
+        return f"_walk(s.batch.provider, {_const(ns, list(rest), n)})"
+    return chain("s.doc", parts)
+
+
+def _generate(spec, ns: dict, n: list) -> str:
+    """Python source (an expression over `s`) of a validated condition tree."""
+    if spec is None or spec is True:
+        return "True"
+    if "all" in spec or "any" in spec:
+        key = "all" if "all" in spec else "any"
+        subs = [_generate(x, ns, n) for x in spec[key]]
+        if not subs:
+            return "True" if key == "all" else "False"
+        return "(" + (" and " if key == "all" else " or ").join(subs) + ")"
+    if "not" in spec:
+        return f"(not {_generate(spec['not'], ns, n)})"
+    field = str(spec["field"])
+    op = next(k for k in spec if k != "field")
+    arg = spec[op]
+    if op in _INLINE:
+        n[0] += 1
+        v = f"_v{n[0]}"
+        return _INLINE[op](v, _path_expr(field, ns, n), arg, ns, n)
+    # the other operators: their closure, called from the generated code
+    return f"{_const(ns, _leaf(spec), n)}(s)"
+
+
+_INLINE = {
+    "eq": lambda v, p, a, ns, n: f"(({v} := {p}) is not ABSENT and {v} == {_const(ns, a, n)})",
+    "ne": lambda v, p, a, ns, n: f"(({v} := {p}) is not ABSENT and {v} is not None and {v} != {_const(ns, a, n)})",
+    "in": lambda v, p, a, ns, n: (f"(({v} := {p}) is not ABSENT and {v} is not None and not isinstance({v}, list) "
+                                  f"and {v} in {_const(ns, frozenset(a), n)})"),
+    "not_in": lambda v, p, a, ns, n: (f"(({v} := {p}) is not ABSENT and {v} is not None "
+                                      f"and {v} not in {_const(ns, frozenset(a), n)})"),
+    "is_null": lambda v, p, a, ns, n: f"(({p} is None) == {bool(a)})",
+    "is_true": lambda v, p, a, ns, n: f"(({p} is True) == {bool(a)})",
+    "is_false": lambda v, p, a, ns, n: f"(({p} is False) == {bool(a)})",
+    "missing": lambda v, p, a, ns, n: f"(is_missing({p}) == {bool(a)})",
+    "absent": lambda v, p, a, ns, n: f"(({p} is ABSENT) == {bool(a)})",
+    "present": lambda v, p, a, ns, n: f"((({v} := {p}) is not ABSENT and not is_missing({v})) == {bool(a)})",
+}
 
 
 # ---------------------------------------------------------------------------------------------------- guards

@@ -6,6 +6,7 @@ the insured's history is everything reviewed before it (earlier batches, then ea
 """
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Iterable
@@ -16,6 +17,7 @@ from desktop.domain.jalali import JDate
 from desktop.engine.findings import (ADJUST, CIRCLE, DENY, PRICE, REVIEW, TICK, ZERO, BatchOutcome, DocOutcome,
                                      Finding, LineOutcome)
 from desktop.engine.history import HistoryIndex
+from desktop.engine.conditions import _walk
 from desktop.engine.rules import PROVIDER_GROUPS, Rule, RuleSet
 
 __all__ = ["EngineContext", "DocEval", "BatchEval", "review_batch", "FACTS", "fact", "LINE_FRANCHISE"]
@@ -41,6 +43,10 @@ class EngineContext:
         self._sets: dict = {}
         self._params: dict = {}
         self._price: dict = {}
+        # memo of check kinds over what they read of a line (checks.imaging.Matcher): per run, over its reference data
+        self.match_memo: dict = {}
+        self.line_sig_ids: dict = {}
+        self.line_sig_count = itertools.count()
 
     def param(self, name: str, on: JDate, key: str | None = None, default=None):
         k = (name, on.ordinal if on is not None else None, key)
@@ -187,7 +193,7 @@ class DocEval:
     """One document under evaluation: the scope conditions and check kinds read."""
 
     __slots__ = ("ctx", "batch", "doc", "kind", "date", "item", "index", "provider_kind", "k_sector", "order",
-                 "_gp", "_rx_date")
+                 "_gp", "_rx_date", "line_sigs", "_items")
 
     def __init__(self, ctx: EngineContext, batch, doc, kind: str, order: int):
         self.ctx = ctx
@@ -203,6 +209,8 @@ class DocEval:
         self.k_sector = "government" if getattr(prov, "sector", None) in _GOV_SECTORS else "private"
         self.date = service_date(batch, doc, kind)
         self._gp = None
+        self.line_sigs: dict = {}      # id(line) → (line, its name for memoised line checks): checks.imaging
+        self._items = None
 
     def fact(self, name):
         fn = FACTS.get(name)
@@ -218,10 +226,13 @@ class DocEval:
         return self.date
 
     def lines(self):
-        if self.kind != "prescription":
-            return []
-        items = getattr(self.doc, "items", ABSENT)
-        return [] if items is ABSENT or items is None else items
+        items = self._items
+        if items is None:
+            if self.kind != "prescription":
+                return []
+            items = getattr(self.doc, "items", ABSENT)
+            items = self._items = [] if items is ABSENT or items is None else items
+        return items
 
     def prescriber_is_gp(self) -> bool:
         """A GP for the high-cost rules: a general practitioner, an intern (GEN-10), or a resident whose imaging
@@ -306,12 +317,126 @@ def _int(v):
     return v if isinstance(v, int) and not isinstance(v, bool) else None
 
 
+class _Plan:
+    """The prescription rules in force on one service date for one provider kind and province, indexed once.
+
+    Every rule's gate (engine.rules.Gate) is a necessary condition on the billed codes, the number of lines and the
+    presence of a few facts.  A document is summed up by its codes, which of the gates' facts it carries and how many
+    lines it has; the rules it must meet are worked out once per distinct summary and kept, in the packs' order.
+    Most documents of a batch share a handful of summaries, so a document meets only the rules that can concern it
+    at the cost of one dictionary look-up."""
+
+    __slots__ = ("rules", "pricing", "_entries", "_doc_heads", "_item_heads", "_max_lines", "_by_key", "_matchers")
+
+    def __init__(self, ctx: "EngineContext", rules: list[Rule], on: JDate):
+        self.rules = rules
+        self.pricing = [r for r in rules if r.check == "pricing"]
+        doc_paths: list = []
+        item_paths: list = []
+        self._max_lines = 0
+        self._entries = []    # ((run, rule), codes or None, prefixes, min_lines, doc bits, item bits,
+        #                       codes_below_lines, matchers)
+        for r in rules:
+            g = r.gate
+            if r.check == "pricing" or (g is not None and g.never):
+                continue
+            if g is None:
+                self._entries.append(((r.kind.run, r), None, (), 0, 0, 0, 0, ()))
+                continue
+            # (the function to call, the rule): once the gate holds every fact the kind would test first, its body
+            run = r.kind.run_open if g.by_doc and r.kind.run_open is not None else r.kind.run
+            r = (run, r)
+            codes = None
+            if g.by_code:
+                codes = set(g.codes)
+                for grp in g.groups:
+                    codes |= ctx.code_group(grp, on)
+                for name in g.param_sets:
+                    codes |= ctx.param_set(name, on)
+                codes = frozenset(codes)
+            dbits = ibits = 0
+            for path in g.doc_any:
+                if path not in doc_paths:
+                    doc_paths.append(path)
+                dbits |= 1 << doc_paths.index(path)
+            for path in g.item_any:
+                if path not in item_paths:
+                    item_paths.append(path)
+                ibits |= 1 << item_paths.index(path)
+            self._max_lines = max(self._max_lines, g.min_lines, g.codes_below_lines)
+            self._entries.append((r, codes, g.prefixes, g.min_lines, dbits, ibits, g.codes_below_lines, g.matchers))
+        self._matchers = None
+        if any(e[7] for e in self._entries):
+            # what line matchers read of each line, named: their answers follow from it (checks.imaging)
+            from desktop.engine.checks.imaging import _line_sig
+            self._matchers = _line_sig
+        self._doc_heads = _heads(doc_paths)
+        self._item_heads = _heads(item_paths)
+        self._by_key: dict = {}
+
+    def rules_for(self, ev: "DocEval", items) -> list[tuple]:
+        """The rules a document with these lines meets, in order: [(function to call, rule), …]."""
+        doc = ev.doc
+        dbits = _present_bits(doc, self._doc_heads) if self._doc_heads else 0
+        ibits = 0
+        if self._item_heads:
+            for it in items:
+                ibits |= _present_bits(it, self._item_heads)
+        sigs = None
+        if self._matchers is not None and items:
+            line_sig = self._matchers
+            sigs = tuple([line_sig(ev, it) for it in items])
+        key = (tuple([it.code for it in items]), sigs, dbits, ibits, min(len(items), self._max_lines))
+        got = self._by_key.get(key)
+        if got is None:
+            codes = [c for c in key[0] if isinstance(c, str)]
+            got = []
+            n = len(items)
+            for r, gcodes, prefixes, min_lines, rd, ri, below, matchers in self._entries:
+                if gcodes is not None and (not below or n < below) \
+                        and not any(c in gcodes or (prefixes and c.startswith(prefixes)) for c in codes):
+                    continue
+                if n < min_lines or (rd and not rd & dbits) or (ri and not ri & ibits):
+                    continue
+                if matchers and (sigs is None or None not in sigs) \
+                        and not any(m.matches(ev, it) for m in matchers for it in items):
+                    continue
+                got.append(r)
+            if len(self._by_key) > 8192:
+                self._by_key.clear()
+            self._by_key[key] = got
+        return got
+
+
+def _heads(paths: list) -> tuple:
+    """((head attribute, ((bit, rest of the path), …)), …) for _present_bits."""
+    by_head: dict = {}
+    for i, path in enumerate(paths):
+        by_head.setdefault(path[0], []).append((1 << i, tuple(path[1:])))
+    return tuple((h, tuple(v)) for h, v in by_head.items())
+
+
+def _present_bits(obj, heads) -> int:
+    """Bits of the paths that are present in obj (conditions._walk(obj, path) is not ABSENT)."""
+    bits = 0
+    for head, rests in heads:
+        v = obj.get(head, ABSENT) if type(obj) is dict else getattr(obj, head, ABSENT)
+        if v is ABSENT:
+            continue
+        for bit, rest in rests:
+            if not rest or v is None or _walk(v, rest) is not ABSENT:
+                bits |= bit
+    return bits
+
+
 class _RuleCache:
     """Rules in force per (applies_to, date) for one batch's provider kind and province."""
 
-    def __init__(self, rules: RuleSet, provider_kind: str, province):
+    def __init__(self, rules: RuleSet, provider_kind: str, province, ctx: "EngineContext | None" = None):
         self._base = {a: rules.applicable(a, provider_kind, province) for a in ("prescription", "bill", "batch")}
         self._by_date: dict = {}
+        self._plans: dict = {}
+        self._ctx = ctx
 
     def get(self, applies_to: str, on: JDate) -> list[Rule]:
         k = (applies_to, on.ordinal)
@@ -320,6 +445,12 @@ class _RuleCache:
             r = [x for x in self._base[applies_to] if x.in_force(on)]
             self._by_date[k] = r
         return r
+
+    def plan(self, on: JDate) -> _Plan:
+        p = self._plans.get(on.ordinal)
+        if p is None:
+            p = self._plans[on.ordinal] = _Plan(self._ctx, self.get("prescription", on), on)
+        return p
 
 
 def review_batch(batch, ref, rules: RuleSet, history: HistoryIndex | None = None) -> BatchOutcome:
@@ -332,7 +463,7 @@ def review_batch(batch, ref, rules: RuleSet, history: HistoryIndex | None = None
     kind = st if st not in (ABSENT, None) else prov.kind
     province = getattr(prov, "province", None)
     province = None if province is ABSENT else province
-    cache = _RuleCache(rules, kind, province)
+    cache = _RuleCache(rules, kind, province, ctx)
 
     bev = BatchEval(ctx, header)
     batch_findings: list[Finding] = []
@@ -344,7 +475,7 @@ def review_batch(batch, ref, rules: RuleSet, history: HistoryIndex | None = None
     prescriptions = batch.prescriptions if batch.prescriptions not in (ABSENT, None) else []
     for order, rx in enumerate(prescriptions):
         ev = DocEval(ctx, header, rx, "prescription", order)
-        out = _evaluate_prescription(ev, cache.get("prescription", ev.date), batch_findings, batch_deny)
+        out = _evaluate_prescription(ev, cache.plan(ev.date), batch_findings, batch_deny)
         docs.append(out)
         ctx.history.add_prescription(header, rx, out)
     bills = batch.bills if batch.bills not in (ABSENT, None) else []
@@ -371,10 +502,27 @@ def _run_rules(ev: DocEval, rules: list[Rule]) -> list[Finding]:
     return found
 
 
-def _evaluate_prescription(ev: DocEval, rules: list[Rule], batch_findings, batch_deny) -> DocOutcome:
+def _run_plan(ev: DocEval, plan: _Plan) -> list[Finding]:
+    found: list[Finding] = []
+    for run, rule in plan.rules_for(ev, ev.lines()):
+        res = run(rule, ev)
+        if res:
+            found.extend(res)
+        ev.item = None
+        ev.index = None
+    return found
+
+
+def _evaluate_prescription(ev: DocEval, rules, batch_findings, batch_deny) -> DocOutcome:
+    """One prescription: `rules` is the plan of the rules in force on its date (or a plain list of rules)."""
     rx = ev.doc
     items = ev.lines()
-    findings = _run_rules(ev, rules)
+    if isinstance(rules, _Plan):
+        findings = _run_plan(ev, rules)
+        pricing_rules = rules.pricing
+    else:
+        findings = _run_rules(ev, rules)
+        pricing_rules = [r for r in rules if r.check == "pricing"]
     # `price` results set a line's price basis (a multiplier the manual prices in, e.g. DEN-4): not findings
     basis_by_line = {f.line: f.approved for f in findings
                      if f.severity == PRICE and f.line is not None and f.approved is not None}
@@ -385,7 +533,6 @@ def _evaluate_prescription(ev: DocEval, rules: list[Rule], batch_findings, batch
     for bf in (f for f in batch_findings if f.severity == DENY):
         findings.insert(0, Finding(rule=bf.rule, severity=bf.severity, mark=bf.mark, message_fa=bf.message_fa,
                                    data=dict(bf.data), batch_level=True))
-    pricing_rules = [r for r in rules if r.check == "pricing"]
     f = ev.ctx.param("franchise", ev.date, "outpatient", default=None)
     franchise = Decimal(str(f)) if f is not None else Decimal("0.30")
 

@@ -37,7 +37,7 @@ import yaml
 from desktop.domain.jalali import JDate, parse_date
 from desktop.domain.problems import InputError, Problem
 
-__all__ = ["Rule", "RulePack", "RuleSet", "CheckKind", "register", "CHECK_KINDS", "load_pack", "load_rules",
+__all__ = ["Rule", "RulePack", "RuleSet", "CheckKind", "Gate", "register", "CHECK_KINDS", "load_pack", "load_rules",
            "PROVIDER_GROUPS", "ACTIONS", "expand_providers"]
 
 ACTIONS = {
@@ -73,31 +73,72 @@ def expand_providers(names: Iterable[str]) -> frozenset[str]:
     return frozenset(out)
 
 
+@dataclass(frozen=True, slots=True)
+class Gate:
+    """A necessary condition for a rule to give anything on a document, known when the pack loads (performance only:
+    the engine skips a rule whose gate is closed without running it; a gate must never close on a document the rule
+    would report on).  Every part that is given must hold:
+
+    - codes / prefixes / groups / param_sets: a line's code is one of `codes`, starts with one of `prefixes`, is in
+      params.code_groups[<group>] or in the list params.<param_set> in force on the service date;
+    - codes_below_lines: the code part holds only for documents of fewer lines than this (0: always);
+    - matchers: one of these line matchers (objects with `matches(ev, item)` whose answer depends only on the line
+      and the service date, e.g. checks.imaging.Matcher without `diagnosis`) recognises a line of the document;
+    - min_lines: the document has at least this many lines;
+    - doc_any: one of these attribute paths of the document is present (not ABSENT);
+    - item_any: a line has one of these attribute paths present;
+    - never: the rule gives nothing on a document (data-only entries such as appendix 1).
+    """
+    codes: frozenset = frozenset()
+    prefixes: tuple = ()
+    groups: tuple = ()
+    param_sets: tuple = ()
+    codes_below_lines: int = 0
+    matchers: tuple = ()
+    min_lines: int = 0
+    doc_any: tuple = ()
+    item_any: tuple = ()
+    never: bool = False
+
+    @property
+    def by_code(self) -> bool:
+        return bool(self.codes or self.prefixes or self.groups or self.param_sets)
+
+    @property
+    def by_doc(self) -> bool:
+        return bool(self.min_lines or self.doc_any or self.item_any or self.matchers)
+
+
 @dataclass(slots=True)
 class CheckKind:
     """A generic check, written and tested once, registered by name.
 
     `compile(params) -> compiled` validates the rule's params at load time (raise ValueError with a clear reason);
     `run(rule, ev) -> iterable of Finding` evaluates one document (ev: engine.evaluate.DocEval) or, for
-    `applies_to: batch`, the batch (ev: BatchEval).
+    `applies_to: batch`, the batch (ev: BatchEval); the optional `gate(rule) -> Gate | None` says when the rule
+    cannot fire (see Gate), so the engine need not run it.
     """
     name: str
     run: Callable
     compile: Callable[[dict], Any]
     levels: tuple[str, ...] = ("document", "line")
     doc: str = ""
+    gate: Callable | None = None
+    run_open: Callable | None = None    # run(rule, ev) once the gate's facts are known present (no guard)
 
 
 CHECK_KINDS: dict[str, CheckKind] = {}
 
 
-def register(name: str, *, compile: Callable[[dict], Any] | None = None, levels=("document", "line")):
+def register(name: str, *, compile: Callable[[dict], Any] | None = None, levels=("document", "line"),
+             gate: Callable | None = None, run_open: Callable | None = None):
     def deco(fn):
         old = CHECK_KINDS.get(name)
         if old is not None and (old.run.__module__, old.run.__qualname__) != (fn.__module__, fn.__qualname__):
             raise RuntimeError(f"check kind {name!r} is registered twice: {old.run.__module__}.{old.run.__qualname__}"
                                f" and {fn.__module__}.{fn.__qualname__}")
-        CHECK_KINDS[name] = CheckKind(name, fn, compile or (lambda p: p), tuple(levels), (fn.__doc__ or "").strip())
+        CHECK_KINDS[name] = CheckKind(name, fn, compile or (lambda p: p), tuple(levels), (fn.__doc__ or "").strip(),
+                                      gate, run_open)
         return fn
     return deco
 
@@ -126,6 +167,7 @@ class Rule:
     compiled: Any = None
     kind: CheckKind | None = None
     order: int = 0
+    gate: Gate | None = None          # when the rule cannot fire (performance only; None = run it on every document)
 
     def in_force(self, on: JDate | None) -> bool:
         if on is None:
@@ -270,6 +312,8 @@ def load_pack(path: str | Path) -> tuple[RulePack | None, list[Problem]]:
             eff_from=rf, eff_to=rt, province=r.get("province", province), source=source,
             detail_fa=r.get("detail_fa"), covers=tuple(r.get("covers") or ()), compiled=compiled, kind=kind,
             order=len(rules)))
+        if kind.gate is not None:       # used for prescriptions (bills are evaluated by engine.bills)
+            rules[-1].gate = kind.gate(rules[-1])
     if problems:
         return None, problems
     return RulePack(name, file, source, rules, hashlib.sha256(raw_bytes).hexdigest()), []

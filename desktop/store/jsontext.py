@@ -37,7 +37,10 @@ if _orjson is not None:
         """The JSON text as UTF-8 bytes (or str when the standard library wrote it): for a bulk insert that
         takes either, without decoding 100 MB of text only for the driver to encode it again."""
         try:
-            return _or_dumps(obj)
+            # small texts as an exact-size copy: orjson's bytes keep their whole write buffer (about 4 KiB for a
+            # 600-byte document), which for 100,000 documents held until the insert is 400 MB instead of 70 MB
+            out = _or_dumps(obj)
+            return memoryview(out).tobytes() if len(out) < 65536 else out
         except TypeError as exc:     # orjson.JSONEncodeError
             if "64-bit" in str(exc):
                 raise ValueError(f"a number is too large to store ({exc})") from None

@@ -10,7 +10,7 @@ from desktop.domain.fa import fa_digits
 from desktop.domain.jalali import JDate, parse_date
 from desktop.engine.conditions import _walk, compile_condition, fields_of, guard, resolve_path
 from desktop.engine.evaluate import fact
-from desktop.engine.rules import PROVIDER_GROUPS, register
+from desktop.engine.rules import PROVIDER_GROUPS, Gate, register
 
 
 def _v(x, default=None):
@@ -83,18 +83,43 @@ def _line_data(ev, item, idx):
     return {"code": _v(item.code, ""), "line": _v(getattr(item, "line", None), idx + 1)}
 
 
-@register("condition", compile=_compile_condition)
-def condition(rule, ev):
-    """A condition (engine.conditions) on the document (`level: document`) or on each line (`level: line`).
-    A line-level condition with `action: zero_prescription` zeroes the whole document."""
-    when, unless, doc_guard, item_guard, readers = rule.compiled
-    if doc_guard is not None:
-        doc = ev.doc
-        for path in doc_guard:
-            if _walk(doc, path) is not ABSENT:
-                break
-        else:
-            return []          # none of the facts the condition needs is in the document
+def _gate_condition(rule):
+    """A condition whose `when` needs a fact of the document (or, on each line, of the line) that is absent cannot
+    fire: the same guards `condition` tests, taken out so that the engine need not call it.  A line condition whose
+    `when` requires the line's code to be given codes (`item.code` eq / in / in_group / in_param) cannot fire on a
+    document without such a line: the engine indexes it by those codes."""
+    _, _, doc_guard, item_guard, _ = rule.compiled
+    doc_any = tuple(doc_guard) if doc_guard else ()
+    item_any = tuple(item_guard) if item_guard and rule.level != "document" else ()
+    by_code: dict = {}
+    if rule.level != "document":
+        when = rule.params.get("when")
+        leaves = [when] if isinstance(when, dict) and "field" in when else \
+            (when.get("all") or [] if isinstance(when, dict) and len(when) == 1 else [])
+        for leaf in leaves:
+            if not isinstance(leaf, dict) or leaf.get("field") != "item.code" or len(leaf) != 2:
+                continue
+            op = next(k for k in leaf if k != "field")
+            arg = leaf[op]
+            if op == "eq" and isinstance(arg, str):
+                by_code = {"codes": frozenset([arg])}
+            elif op == "in" and isinstance(arg, list):
+                by_code = {"codes": frozenset(arg)}
+            elif op == "in_group":
+                by_code = {"groups": (str(arg),)}
+            elif op == "in_param":
+                by_code = {"param_sets": (str(arg),)}
+            else:
+                continue
+            break
+    if doc_any or item_any or by_code:
+        return Gate(doc_any=doc_any, item_any=item_any, **by_code)
+    return None
+
+
+def _condition_open(rule, ev):
+    """`condition` once its document guard is known to hold (the engine's plan tested it: engine.rules.Gate)."""
+    when, unless, _, item_guard, readers = rule.compiled
     if rule.level == "document":
         if when(ev) and not (unless and unless(ev)):
             return [ev.finding(rule, data=_trigger(ev, readers))]
@@ -120,6 +145,21 @@ def condition(rule, ev):
     return out
 
 
+@register("condition", compile=_compile_condition, gate=_gate_condition, run_open=_condition_open)
+def condition(rule, ev):
+    """A condition (engine.conditions) on the document (`level: document`) or on each line (`level: line`).
+    A line-level condition with `action: zero_prescription` zeroes the whole document."""
+    doc_guard = rule.compiled[2]
+    if doc_guard is not None:
+        doc = ev.doc
+        for path in doc_guard:
+            if _walk(doc, path) is not ABSENT:
+                break
+        else:
+            return []          # none of the facts the condition needs is in the document
+    return _condition_open(rule, ev)
+
+
 def _detail(rule, data):
     if rule.detail_fa:
         try:
@@ -132,7 +172,7 @@ def _detail(rule, data):
 # ---------------------------------------------------------------------------------------------------- pricing
 
 
-@register("pricing", levels=("line",))
+@register("pricing", levels=("line",), gate=lambda rule: Gate(never=True))
 def pricing(rule, ev):
     """Marker: the amount stage (engine.evaluate._price_line) applies this clause — GEN-15-N2 (a/b/c), GEN-15-N3."""
     return []
@@ -173,10 +213,15 @@ def prescription_validity(rule, ev):
         limit_spec = until["referral"]
     if limit_spec is None:
         return []
-    if limit_spec == "end_of_next_month":
-        limit = written.period.__add__(1).last_day()
-    else:
-        limit = written.add_months(int(limit_spec["months"]))
+    key = (written.ordinal, "eonm" if limit_spec == "end_of_next_month" else int(limit_spec["months"]))
+    limits = ev.ctx.__dict__.setdefault("_validity_limits", {})      # per run: a batch has few prescription dates
+    limit = limits.get(key)
+    if limit is None:
+        if limit_spec == "end_of_next_month":
+            limit = written.period.__add__(1).last_day()
+        else:
+            limit = written.add_months(int(limit_spec["months"]))
+        limits[key] = limit
     last = served
     first = served
     for item in ev.lines():
@@ -211,7 +256,7 @@ def served_in_period(rule, ev):
             d = getattr(item, "served_on", ABSENT)
             if d not in (ABSENT, None):
                 dates.append(d)
-    bad = [d for d in dates if d.period.index not in allowed]
+    bad = [d for d in dates if d.year * 12 + d.month - 1 not in allowed]     # d.period.index
     if bad:
         return [ev.finding(rule, detail_fa=f"تاریخ خدمت {fa_digits(bad[0])} در ماه {fa_digits(b.period)} نیست",
                            data={"served_on": str(bad[0]), "period": str(b.period)})]
@@ -254,6 +299,21 @@ def provider_status(rule, ev):
             dates.append(d)
     if not dates:
         return []
+    # memoised per run: the provider is the batch's, and a batch's documents share a few dozen service dates
+    memo = ev.ctx.__dict__.setdefault("_provider_status", {})
+    key = (id(rule), id(prov), tuple([d.ordinal for d in dates]))
+    hit = memo.get(key)
+    if hit is None or hit[0] is not prov:      # (the provider is kept with its answer: an id is not reused)
+        hit = memo[key] = (prov, _provider_status_why(rule, prov, dates))
+    got = hit[1]
+    if got == ():
+        return []
+    why, check, d = got
+    return [ev.finding(rule, detail_fa=why, data={"check": check, "date": str(d)})]
+
+
+def _provider_status_why(rule, prov, dates) -> tuple:
+    """(why, check, date) of the first check that fails on one of the dates, or () when none does."""
     contract = _v(getattr(prov, "contract", None))
     licence = _v(getattr(prov, "licence", None))
     director = _v(getattr(prov, "technical_director", None))
@@ -283,8 +343,8 @@ def provider_status(rule, ev):
                         why = f"مسئول فنی در {fa_digits(d)} حضور نداشته است"
                         break
             if why:
-                return [ev.finding(rule, detail_fa=why, data={"check": check, "date": str(d)})]
-    return []
+                return why, check, d
+    return ()
 
 
 # ---------------------------------------------------------------------------------------------------- filing
@@ -382,7 +442,8 @@ def objection_deadline(rule, ev):
 # ---------------------------------------------------------------------------------------------------- titles
 
 
-@register("title_candidates", levels=("line",))
+@register("title_candidates", levels=("line",),
+          gate=lambda rule: Gate(item_any=(("details", "prescribed_as"),)))
 def title_candidates(rule, ev):
     """An incomplete title (`details.prescribed_as` is a generic title of params.code_title_candidates) is paid at
     the lowest tariff among the codes it may mean (GEN-26)."""
@@ -480,7 +541,7 @@ def _norm_title(text: str) -> str:
     return " ".join(t.casefold().split())
 
 
-@register("as_prescribed", levels=("line",))
+@register("as_prescribed", levels=("line",), gate=lambda rule: Gate(item_any=(("details", "prescribed_as"),)))
 def as_prescribed(rule, ev):
     """What was billed is what the physician wrote (GEN-16-N1): `details.prescribed_as` null → the line was not
     prescribed (`not_prescribed` severity, default deny); written and naming neither the billed code, nor its

@@ -45,7 +45,7 @@ from desktop.domain.jalali import normalize_digits
 from desktop.engine.conditions import compile_condition
 from desktop.engine.evaluate import fact, rial
 from desktop.engine.findings import DENY, PRICE, REVIEW, ZERO
-from desktop.engine.rules import register
+from desktop.engine.rules import Gate, register
 
 __all__ = ["norm_text", "Words", "Matcher", "synonym_rows", "imaging_title_matches", "line_text"]
 
@@ -263,7 +263,7 @@ def _compile_synonyms(params):
     return {r["row"]: r for r in rows}
 
 
-@register("img_synonyms", compile=_compile_synonyms, levels=("document",))
+@register("img_synonyms", compile=_compile_synonyms, levels=("document",), gate=lambda rule: Gate(never=True))
 def img_synonyms(rule, ev):
     """Appendix 1 of the imaging part (RAD-APX-1): services with several names or abbreviations. Data only: the
     other imaging checks read it (matcher `synonyms:`) to recognise what the prescriber wrote."""
@@ -323,6 +323,41 @@ def imaging_title_matches(ev, written: str, code: str | None) -> bool:
 
 # ---------------------------------------------------------------------------------------------------- matchers
 
+_MEMO_MAX = 200_000
+_DETAIL_KEYS = ("category", "contrast", "contrast_route", "service", "technique", "film_type", "phase", "region",
+                "regions", "prescribed_as")
+
+
+def _line_sig(ev, item):
+    """A small int naming everything a Matcher reads of a line (code, the details it looks at, the written texts),
+    interned per run; computed once per line of the document under evaluation.  None when it cannot be hashed."""
+    cache = getattr(ev, "line_sigs", None)
+    if cache is not None:
+        got = cache.get(id(item))
+        if got is not None and got[0] is item:
+            return got[1]
+    d = _details(item)
+    if d is None:
+        dv = None
+    else:
+        dv = tuple(tuple(v) if isinstance(v, list) else v for v in (getattr(d, k, ABSENT) for k in _DETAIL_KEYS))
+    sig = (getattr(item, "code", ABSENT), getattr(item, "description", ABSENT), getattr(item, "name", ABSENT), dv)
+    table = getattr(ev.ctx, "line_sig_ids", None)
+    if table is None:
+        return None
+    try:
+        sid = table.get(sig)
+    except TypeError:
+        return None
+    if sid is None:
+        if len(table) >= _MEMO_MAX:
+            table.clear()        # ids are never reused (a counter): a line already named keeps a valid name
+        sid = table[sig] = next(ev.ctx.line_sig_count)
+    if cache is not None:
+        cache[id(item)] = (item, sid)
+    return sid
+
+
 _MATCH_KEYS = {"codes", "groups", "prefixes", "services", "regions", "text", "synonyms", "technique", "film_type",
                "phase", "any", "contrast", "category", "text_fields", "not"}
 _TEXT_FIELDS = {"prescribed_as", "description", "tariff", "name", "diagnosis"}
@@ -332,7 +367,7 @@ class Matcher:
     """Recognises a service line (see the module docstring)."""
 
     __slots__ = ("codes", "groups", "prefixes", "services", "regions", "text", "synonyms", "technique", "any",
-                 "contrast", "category", "text_fields", "exclude", "spec")
+                 "contrast", "category", "text_fields", "exclude", "spec", "dated", "diag")
 
     def __init__(self, spec, where="match"):
         if not isinstance(spec, dict) or not spec:
@@ -364,11 +399,33 @@ class Matcher:
             raise ValueError(f"{where}.text_fields: some of {sorted(_TEXT_FIELDS)}")
         self.text_fields = tuple(tf)
         self.exclude = Matcher(spec["not"], f"{where}.not") if spec.get("not") else None
+        # what the result depends on besides the line: the service date (code groups, appendix 1), the diagnosis
+        self.dated = bool(self.groups or self.synonyms or (self.exclude is not None and self.exclude.dated))
+        self.diag = "diagnosis" in self.text_fields or (self.exclude is not None and self.exclude.diag)
         if not (self.codes or self.groups or self.prefixes or self.services or self.regions or self.text
                 or self.synonyms or self.technique or self.any or self.category):
             raise ValueError(f"{where}: names no code, group, service, region, text, synonym or `any`")
 
     def matches(self, ev, item) -> bool:
+        # memoised per run on what the matcher reads of the line (a batch bills the same few services over and over)
+        ctx = ev.ctx
+        memo = getattr(ctx, "match_memo", None)
+        sid = _line_sig(ev, item) if memo is not None else None
+        if sid is None:
+            return self._matches(ev, item)
+        if self.diag:
+            key = (self, sid, ev.date.ordinal if self.dated else None, _v(getattr(ev.doc, "diagnosis", None)))
+        else:
+            key = (self, sid, ev.date.ordinal if self.dated else None)
+        r = memo.get(key)
+        if r is None:
+            r = self._matches(ev, item)
+            if len(memo) >= _MEMO_MAX:
+                memo.clear()
+            memo[key] = r
+        return r
+
+    def _matches(self, ev, item) -> bool:
         cat = _d(item, "category")
         if cat in NOT_SERVICE and cat not in self.category:
             return False
@@ -377,6 +434,14 @@ class Matcher:
         if self.exclude is not None and self.exclude.matches(ev, item):
             return False
         return self._positive(ev, item)
+
+    def code_gate(self):
+        """(codes, prefixes, groups) a line's code must meet for the matcher to recognise it, or None when the
+        matcher may recognise a line by something else (text, region, service, …)."""
+        if (self.any or self.category or self.services or self.technique or self.regions or self.text is not None
+                or self.synonyms):
+            return None
+        return self.codes, self.prefixes, self.groups
 
     def _positive(self, ev, item) -> bool:
         if self.any:
@@ -517,6 +582,69 @@ def _f_bill_codes(ev):
     return [str(p.code) for p in procs if _v(getattr(p, "code", None))]
 
 
+# ---------------------------------------------------------------------------------------------------- gates
+# When a rule cannot fire (engine.rules.Gate): the engine then need not run it on a document.
+
+
+def _code_gate(matchers, **kw):
+    """A gate for "one of these matchers recognises a line": on the billed codes when every matcher is by code alone,
+    else on the matchers themselves when none reads the diagnosis (the engine asks them once per kind of line)."""
+    codes, prefixes, groups = set(), [], []
+    for m in matchers:
+        g = m.code_gate() if m is not None else None
+        if g is None:
+            if matchers and all(m is not None and not m.diag for m in matchers):
+                return Gate(matchers=tuple(matchers), **kw)
+            return Gate(**kw) if kw else None
+        codes |= g[0]
+        prefixes += [p for p in g[1] if p not in prefixes]
+        groups += [x for x in g[2] if x not in groups]
+    return Gate(codes=frozenset(codes), prefixes=tuple(prefixes), groups=tuple(groups), **kw)
+
+
+def _gate_match(rule):
+    return _code_gate([rule.compiled["match"]])
+
+
+def _gate_together(rule):
+    # a line recognised by `drop` and another by `keep`: two lines at least, and per pair one of them by code
+    picks = []
+    for keep, drop in rule.compiled["pairs"]:
+        picks.append(drop if drop.code_gate() is not None else keep)
+    return _code_gate(picks, min_lines=2)
+
+
+def _gate_codes(*keys):
+    def gate(rule):
+        c = rule.compiled
+        codes = set()
+        for k in keys:
+            v = c[k]
+            codes |= set(v) if isinstance(v, frozenset) else {v}
+        return Gate(codes=frozenset(codes))
+    return gate
+
+
+def _gate_nt(rule):
+    c = rule.compiled
+    codes = {c["nt"], c["anomaly"], c["combined"]}
+    # a finding needs the combined code with NT or anomaly, or NT with anomaly: two lines when the codes differ
+    return Gate(codes=frozenset(codes), min_lines=2 if len(codes) == 3 else 0)
+
+
+def _gate_detail(name):
+    return lambda rule: Gate(item_any=(("details", name),))
+
+
+def _gate_abdomen(rule):
+    # US-11-N1 (cap) needs two organ lines; US-11 (whole) needs two organ lines or, alone, the abdominal code
+    c = rule.compiled
+    if c["mode"] == "cap":
+        return Gate(min_lines=2)
+    return Gate(codes=frozenset([c["code"]]), codes_below_lines=2)
+
+
+
 # ---------------------------------------------------------------------------------------------------- img_line
 
 
@@ -537,7 +665,7 @@ def _compile_line(params):
     return out
 
 
-@register("img_line", compile=_compile_line, levels=("line",))
+@register("img_line", compile=_compile_line, levels=("line",), gate=_gate_match)
 def img_line(rule, ev):
     """Each line the matcher recognises, where `when` holds and neither `unless` nor the matcher `unless_match`
     does: zeroed or raised (the rule's action), or paid as `paid_code` (at most `paid_qty`).  `once: true` — only the first such line is paid (as
@@ -626,7 +754,7 @@ def _same_side(a, b) -> bool:
     return sa is None or sb is None or sa == sb
 
 
-@register("img_together", compile=_compile_together, levels=("line",))
+@register("img_together", compile=_compile_together, levels=("line",), gate=_gate_together)
 def img_together(rule, ev):
     """Two services requested on one prescription of which only one is paid: a line recognised by `drop` is zeroed
     (or paid as `paid_code`) when another line recognised by `keep` is on the prescription — of the same region
@@ -689,7 +817,7 @@ def _compile_units(params):
     return {"codes": frozenset(str(c) for c in codes), "max": mx, "per": per}
 
 
-@register("img_units", compile=_compile_units, levels=("line",))
+@register("img_units", compile=_compile_units, levels=("line",), gate=_gate_codes("codes"))
 def img_units(rule, ev):
     """At most `max` units of `codes` on one prescription (`per: prescription`) or for one insured in one day (`per:
     day`, counting the insured's earlier documents of that day): the units beyond are not paid (quantity capped, a
@@ -741,7 +869,7 @@ def _compile_cap(params):
     return out
 
 
-@register("img_tariff_cap", compile=_compile_cap, levels=("line",))
+@register("img_tariff_cap", compile=_compile_cap, levels=("line",), gate=_gate_match)
 def img_tariff_cap(rule, ev):
     """A recognised line is paid at most the tariff of `cap_code` (or of its own code when none is named): when the
     organisation's share requested is above its share of that tariff, the line is circled at that tariff and the
@@ -785,7 +913,7 @@ def _compile_ct_sim(params):
     return {"surcharge": Decimal(str(s)), "equipment": str(params.get("equipment", "ct_simulator"))}
 
 
-@register("img_ct_simulator", compile=_compile_ct_sim, levels=("line",))
+@register("img_ct_simulator", compile=_compile_ct_sim, levels=("line",), gate=_gate_detail("ct_simulator"))
 def img_ct_simulator(rule, ev):
     """CT-8: a CT done on the CT simulator (details.ct_simulator) is paid `surcharge` above the CT tariff of the
     region when the centre has the simulator (provider.equipment; absent = it has).  Without it the surcharge
@@ -826,7 +954,7 @@ def _addon(ev, table, code):
     return int(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
 
 
-@register("img_spect", compile=_compile_spect, levels=("line",))
+@register("img_spect", compile=_compile_spect, levels=("line",), gate=_gate_detail("spect"))
 def img_spect(rule, ev):
     """NM-1-1: nuclear-medicine scans are priced planar; the SPECT add-on (params.spect_addon[code]) is added when
     the physician asked for SPECT and the report states it; heart and brain scans always (report must state it);
@@ -885,7 +1013,7 @@ def _compile_teeth(params):
     return {"tooth_group": tooth_group, "film_types": frozenset(params.get("film_types") or ("PA",))}
 
 
-@register("img_tooth_groups", compile=_compile_teeth, levels=("line",))
+@register("img_tooth_groups", compile=_compile_teeth, levels=("line",), gate=_gate_detail("teeth"))
 def img_tooth_groups(rule, ev):
     """RAD-3: one dental film per group of teeth (canine, incisors, molars, premolars of each side of each jaw):
     the films billed for teeth of groups already filmed on the prescription are not paid."""
@@ -938,7 +1066,7 @@ def _compile_nt(params):
             "weeks": w}
 
 
-@register("img_nt_anomaly", compile=_compile_nt, levels=("line",))
+@register("img_nt_anomaly", compile=_compile_nt, levels=("line",), gate=_gate_nt)
 def img_nt_anomaly(rule, ev):
     """US-5: NT/NB (nt) with the anomaly scan (anomaly): in the first trimester (pregnancy.weeks ≤
     first_trimester_max_weeks) only the combined code is paid — the anomaly line is paid as `combined`, the NT line
@@ -989,7 +1117,8 @@ def _compile_multi(params):
     return {"first": str(params["first"]), "further": str(params["further"])}
 
 
-@register("img_multiple_pregnancy", compile=_compile_multi, levels=("line",))
+@register("img_multiple_pregnancy", compile=_compile_multi, levels=("line",),
+          gate=_gate_codes("first", "further"))
 def img_multiple_pregnancy(rule, ev):
     """US-7: multiple pregnancy — `first` for the first foetus, `further` for each further one: a second `first`
     line is paid as `further`; `first` × n is paid first + (n − 1) × further; `further` units beyond the foetuses
@@ -1090,7 +1219,7 @@ def _whole_abdomen(ev, c, organ_lines) -> bool:
     return any(_generic_request(ev, c, items[i]) for i, _ in organ_lines)
 
 
-@register("img_abdomen", compile=_compile_abdomen, levels=("line",))
+@register("img_abdomen", compile=_compile_abdomen, levels=("line",), gate=_gate_abdomen)
 def img_abdomen(rule, ev):
     """US-11 (`mode: whole`): 'abdominal ultrasound' requested without naming organs, or every abdominal organ
     requested separately at once, is paid only as the abdominal code — the first organ line is paid as it, what its
@@ -1456,7 +1585,7 @@ def _bmd_texts(ev, item):
     return conds, words, [t for t in texts if t]
 
 
-@register("img_bmd_indication", compile=_compile_bmd, levels=("line",))
+@register("img_bmd_indication", compile=_compile_bmd, levels=("line",), gate=_gate_codes("codes"))
 def img_bmd_indication(rule, ev):
     """BMD-13 (with the indications BMD-1 … BMD-5): densitometry is paid for a covered indication written by the
     prescriber — (a) postmenopausal women up to 65 with a major risk factor, (b) men under 70 with a fracture risk
@@ -1534,7 +1663,7 @@ def _compile_interval(params):
             "first_year": int(params.get("first_at_year", 2))}
 
 
-@register("img_bmd_interval", compile=_compile_interval, levels=("line",))
+@register("img_bmd_interval", compile=_compile_interval, levels=("line",), gate=_gate_codes("codes"))
 def img_bmd_interval(rule, ev):
     """BMD-6 (with BMD-7): a repeat densitometry is paid 2 years after the start of treatment and at the end of its
     5th year — no earlier than `min_months` after the insured's previous one, and under treatment

@@ -30,7 +30,7 @@ from desktop.domain.fa import fa_digits
 from desktop.domain.jalali import normalize_digits
 from desktop.engine.conditions import compile_condition
 from desktop.engine.evaluate import fact
-from desktop.engine.rules import register
+from desktop.engine.rules import Gate, register
 
 # ---------------------------------------------------------------------------------------------------- helpers
 
@@ -329,7 +329,7 @@ def _compile_cobilled(params):
     return {"cut": _LineMatch(params.get("cut"), "cut"), "with": _LineMatch(params.get("with"), "with")}
 
 
-@register("co_billed", compile=_compile_cobilled, levels=("line",))
+@register("co_billed", compile=_compile_cobilled, levels=("line",), gate=lambda rule: Gate(min_lines=2))  # another line
 def co_billed(rule, ev):
     """A line that `cut` names is not payable when another line of the same prescription is what `with` names
     (its cost is included there, or only the other is payable)."""
