@@ -8,10 +8,13 @@ the whole `rasidegi review` (intake, store on a fresh SQLite database, history, 
 process), their ratio, and the review process's peak resident memory; with --stages, each stage's time and resident
 memory in one process (gc paused, as the pipeline runs).  Figures, not a test: nothing here fails.
 
-Last measured on the 2-core development machine (shared with other work, so ±15 %), 100,000 prescriptions of a
-radiology centre (69.7 MB), every rule pack loaded: parse 1.5–1.65 s; whole review 15.5–16.8 s (was 64–68 s); ratio
-9.6–10.9 (was 32–43); peak 750 MB (was 1,099 MB).  Stages: intake 2.1–2.5 s, store 1.9–2.1 s, engine 8.8–10.2 s,
-result 0.6–0.8 s.  None of the three targets is met yet.
+Last measured (second round) on the 2-core development machine, shared with other work, 100,000 prescriptions of a
+radiology centre (69.7 MB), every rule pack loaded, the first round's code alternated with this one's: parse
+1.36–1.54 s; whole review before 13.0–14.5 s when the machine was quiet, 15.4–16.0 s when busier (first round's own
+figure: 15.5–16.8 s; originally 64–68 s), now 13.1–13.75 s quiet, 14.5–16.0 s busier; ratio 9.8–10.0 before,
+9.0–10.4 now; peak 749–750 MB before, 501–502 MB now (originally 1,099 MB). Stages now: intake (parse, check,
+serialise for the store) 2.7–3.3 s, store 1.3–1.65 s, engine 6.5–7.8 s, result 0.35–0.6 s, result file 0.1–0.15 s
+(was 0.45 s). Met: peak ≤ 600 MB; review ≤ 15 s only when the machine is quiet. Not met: ratio ≤ 3.
 Where the time goes and what was done: docs/engine.md, "Performance".
 """
 from __future__ import annotations
@@ -51,7 +54,7 @@ from desktop.pipeline import load_reference
 from desktop.engine.rules import load_rules
 from desktop.engine.evaluate import review_batch
 from desktop.engine.result import to_result
-from desktop.store import Store
+from desktop.store import Store, document_row, prepare_rows
 from desktop.store.jsontext import dumps_utf8
 
 def rss():
@@ -67,9 +70,11 @@ def mark(name, t):
 
 gc.disable()                      # as the pipeline does (desktop.pipeline.gc_paused)
 t = time.perf_counter(); ref = load_reference(); rules = load_rules(); t = mark("reference+rules", t)
-res = load_batch(Path(sys.argv[1])); t = mark("intake", t)
-st = Store.open(sys.argv[2]); st.import_batch(res.normalized, source_file='b.json', sha256='x', consume=True)
-res.normalized = None; t = mark("store", t)
+# as the pipeline: each document parsed, checked and serialised for the store one at a time
+res = load_batch(Path(sys.argv[1]), prepare=document_row); rows = prepare_rows(res.normalized, res.prepared)
+res.prepared = None; t = mark("intake", t)
+st = Store.open(sys.argv[2]); st.import_rows(rows, source_file='b.json', sha256='x')
+rows = res.normalized = None; t = mark("store", t)
 o = review_batch(res.batch, ref, rules); t = mark("engine", t)
 res = None
 r = to_result(o); t = mark("result", t)
@@ -101,14 +106,17 @@ def main():
     parse = float(subprocess.run([sys.executable, "-c", PARSE, str(batch_file)], capture_output=True, text=True,
                                  check=True, env=env).stdout.strip())
     db = work / "bench.sqlite"
-    for f in work.glob("bench.sqlite*"):
-        f.unlink()
+    for f in [*work.glob("bench.sqlite*"), work / "result.json"]:
+        f.unlink(missing_ok=True)
     out = subprocess.run([sys.executable, "-c", REVIEW, str(batch_file), str(work / "result.json"),
                           f"sqlite:///{db}"], capture_output=True, text=True, env=env)
     if out.returncode != 0:
         print(out.stdout, out.stderr)
         sys.exit(1)
     rc, review, rss_kb = out.stdout.strip().splitlines()[-1].split()
+    if rc != "0":
+        print(f"the review failed (exit {rc}):", out.stderr[-2000:])
+        sys.exit(1)
     review = float(review)
     peak_mb = int(rss_kb) / 1024
     print(f"batch: {args.prescriptions:,} prescriptions, {size / 1e6:.1f} MB of JSON")

@@ -5,7 +5,7 @@ Trusted builders t_<table>(d): the model object of an already normalised dict, w
 """
 # flake8: noqa
 from desktop.intake.runtime import (A, Bad, NEW, S, SE, BADEL, MAP, TMAP, MISSING, DATES, DATETIMES, MONTHS,
-                                    TIMES, NIDS, NID_FAST, CODES, FMAX, TD, TDT, TM, TT, SPECS, model)
+                                    TIMES, NIDS, NID_FAST, CODES, FMAX, TD, TDT, TM, TT, SPECS, model, NOEX, IN)
 
 C_0 = model.ClaimBatch
 K_1 = frozenset(['batch', 'bills', 'format', 'prescriptions'])
@@ -558,9 +558,9 @@ def t_claim_batch(d):
                 ex[k] = v
             else:
                 h(o, v)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -631,9 +631,9 @@ def t_batch(d):
                 ex[k] = v
             else:
                 h(o, v)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -661,9 +661,9 @@ def t_batch__invoices(d):
                 ex[k] = v
             else:
                 h(o, v)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -703,9 +703,9 @@ def t_batch__objection(d):
                 ex[k] = v
             else:
                 h(o, v)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -821,9 +821,9 @@ def t_provider(d):
                 ex[k] = v
             else:
                 h(o, v)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -859,9 +859,9 @@ def t_provider__technical_director(d):
                 ex[k] = v
             else:
                 h(o, v)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -885,9 +885,9 @@ def t_provider__technical_director__absences(d):
                 ex[k] = v
             else:
                 h(o, v)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -932,9 +932,9 @@ def t_provider__contract(d):
                 ex[k] = v
             else:
                 h(o, v)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -961,9 +961,9 @@ def t_provider__contract__suspensions(d):
                 ex[k] = v
             else:
                 h(o, v)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -987,9 +987,9 @@ def t_provider__licence(d):
                 ex[k] = v
             else:
                 h(o, v)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -1020,9 +1020,9 @@ def t_provider__accreditation(d):
                 ex[k] = v
             else:
                 h(o, v)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -1050,9 +1050,9 @@ def t_provider__accreditation__history(d):
                 ex[k] = v
             else:
                 h(o, v)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -1084,9 +1084,9 @@ def t_provider__icu(d):
                 ex[k] = v
             else:
                 h(o, v)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -1208,9 +1208,9 @@ def t_prescription(d):
                 ex[k] = v
             else:
                 h(o, v)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -1234,9 +1234,9 @@ def t_prescription__pregnancy(d):
                 ex[k] = v
             else:
                 h(o, v)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -1318,9 +1318,9 @@ def t_paper(d):
                 ex[k] = v
             else:
                 h(o, v)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -1413,9 +1413,9 @@ def t_insured(d):
                 ex[k] = v
             else:
                 h(o, v)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -1494,9 +1494,9 @@ def t_prescriber(d):
                 ex[k] = v
             else:
                 h(o, v)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -1531,9 +1531,9 @@ def t_referral(d):
                 ex[k] = v
             else:
                 h(o, v)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -1570,9 +1570,9 @@ def t_approval(d):
                 ex[k] = v
             else:
                 h(o, v)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -1635,9 +1635,9 @@ def t_item(d):
                 ex[k] = v
             else:
                 h(o, v)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -1669,9 +1669,9 @@ def t_item__requested(d):
                 ex[k] = v
             else:
                 h(o, v)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -1983,9 +1983,9 @@ def t_details(d):
                 ex[k] = v
             else:
                 h(o, v)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -2041,9 +2041,9 @@ def t_course(d):
                 ex[k] = v
             else:
                 h(o, v)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -2075,9 +2075,9 @@ def t_course__fields(d):
                 ex[k] = v
             else:
                 h(o, v)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -2239,9 +2239,9 @@ def t_bill(d):
                 ex[k] = v
             else:
                 h(o, v)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -2282,9 +2282,9 @@ def t_admission_order(d):
                 ex[k] = v
             else:
                 h(o, v)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -2341,9 +2341,9 @@ def t_stay(d):
                 ex[k] = v
             else:
                 h(o, v)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -2387,9 +2387,9 @@ def t_visit(d):
                 ex[k] = v
             else:
                 h(o, v)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -2447,9 +2447,9 @@ def t_consultation(d):
                 ex[k] = v
             else:
                 h(o, v)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -2563,9 +2563,9 @@ def t_procedure(d):
                 ex[k] = v
             else:
                 h(o, v)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -2589,9 +2589,9 @@ def t_procedure__standby(d):
                 ex[k] = v
             else:
                 h(o, v)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -2711,9 +2711,9 @@ def t_anesthesia(d):
                 ex[k] = v
             else:
                 h(o, v)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -2749,9 +2749,9 @@ def t_pain_management(d):
                 ex[k] = v
             else:
                 h(o, v)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -2838,9 +2838,9 @@ def t_headings(d):
                 ex[k] = v
             else:
                 h(o, v)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -2867,9 +2867,9 @@ def t_heading(d):
                 ex[k] = v
             else:
                 h(o, v)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -3028,9 +3028,9 @@ def t_line(d):
                 ex[k] = v
             else:
                 h(o, v)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -3080,9 +3080,9 @@ def t_global_package(d):
                 ex[k] = v
             else:
                 h(o, v)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -3117,9 +3117,9 @@ def t_accident(d):
                 ex[k] = v
             else:
                 h(o, v)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -3147,9 +3147,9 @@ def t_injury(d):
                 ex[k] = v
             else:
                 h(o, v)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -3181,9 +3181,9 @@ def t_injury__assailant(d):
                 ex[k] = v
             else:
                 h(o, v)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -3211,9 +3211,9 @@ def t_burn(d):
                 ex[k] = v
             else:
                 h(o, v)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -3237,9 +3237,9 @@ def t_burn__regions(d):
                 ex[k] = v
             else:
                 h(o, v)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -3276,9 +3276,9 @@ def t_declared(d):
                 ex[k] = v
             else:
                 h(o, v)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 

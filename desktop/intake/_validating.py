@@ -5,7 +5,7 @@ Validating builders b_<table>(d, p, P): check, normalise `d` in place, build the
 """
 # flake8: noqa
 from desktop.intake.runtime import (A, Bad, NEW, S, SE, BADEL, MAP, TMAP, MISSING, DATES, DATETIMES, MONTHS,
-                                    TIMES, NIDS, NID_FAST, CODES, FMAX, TD, TDT, TM, TT, SPECS, model)
+                                    TIMES, NIDS, NID_FAST, CODES, FMAX, TD, TDT, TM, TT, SPECS, model, NOEX, IN)
 
 C_0 = model.ClaimBatch
 K_1 = frozenset(['batch', 'bills', 'format', 'prescriptions'])
@@ -603,7 +603,7 @@ def b_claim_batch(d, p, P):
     g = d.get
     v = g('format')
     if v.__class__ is str and v in E_3:
-        o.format = v
+        o.format = IN(v, v)
     elif v is None:
         if 'format' not in d:
             P.append(((p, 'format'), MISSING))
@@ -713,15 +713,15 @@ def b_claim_batch(d, p, P):
                 ex[k] = v
             else:
                 h(o, d, k, v, p, P)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
 def h_batch__service_type(o, d, k, v, p, P):
     if v.__class__ is str and v in E_8:
-        o.service_type = v
+        o.service_type = IN(v, v)
     elif v is None:
         o.service_type = None
     else:
@@ -828,7 +828,7 @@ def b_batch(d, p, P):
     g = d.get
     v = g('id')
     if v.__class__ is str and v.isascii():
-        o.id = v
+        o.id = IN(v, v)
     elif v is None:
         if 'id' not in d:
             P.append(((p, 'id'), MISSING))
@@ -878,7 +878,7 @@ def b_batch(d, p, P):
                 d['period'] = r[1]
     v = g('fund')
     if v.__class__ is str and v in E_19:
-        o.fund = v
+        o.fund = IN(v, v)
     elif v is None:
         if 'fund' not in d:
             o.fund = A
@@ -968,15 +968,15 @@ def b_batch(d, p, P):
                 ex[k] = v
             else:
                 h(o, d, k, v, p, P)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
 def h_batch__invoices__ref(o, d, k, v, p, P):
     if v.__class__ is str and v.isascii():
-        o.ref = v
+        o.ref = IN(v, v)
     elif v is None:
         o.ref = None
     else:
@@ -1041,15 +1041,15 @@ def b_batch__invoices(d, p, P):
                 ex[k] = v
             else:
                 h(o, d, k, v, p, P)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
 def h_batch__objection__kind(o, d, k, v, p, P):
     if v.__class__ is str and v in E_29:
-        o.kind = v
+        o.kind = IN(v, v)
     elif v is None:
         o.kind = None
     else:
@@ -1168,9 +1168,9 @@ def b_batch__objection(d, p, P):
                 ex[k] = v
             else:
                 h(o, d, k, v, p, P)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -1191,7 +1191,7 @@ def h_provider__hospital_based(o, d, k, v, p, P):
 
 def h_provider__center_code(o, d, k, v, p, P):
     if v.__class__ is str and v.isascii():
-        o.center_code = v
+        o.center_code = IN(v, v)
     elif v is None:
         o.center_code = None
     else:
@@ -1365,7 +1365,7 @@ def b_provider(d, p, P):
     g = d.get
     v = g('code')
     if v.__class__ is str and v.isascii():
-        o.code = v
+        o.code = IN(v, v)
     elif v is None:
         if 'code' not in d:
             P.append(((p, 'code'), MISSING))
@@ -1390,7 +1390,7 @@ def b_provider(d, p, P):
                 d['code'] = r[1]
     v = g('name')
     if v.__class__ is str and 'ي' not in v and 'ك' not in v:
-        o.name = v
+        o.name = IN(v, v)
     elif v is None:
         if 'name' not in d:
             o.name = A
@@ -1407,7 +1407,7 @@ def b_provider(d, p, P):
                 d['name'] = r[1]
     v = g('kind')
     if v.__class__ is str and v in E_54:
-        o.kind = v
+        o.kind = IN(v, v)
     elif v is None:
         if 'kind' not in d:
             o.kind = A
@@ -1424,7 +1424,7 @@ def b_provider(d, p, P):
                 d['kind'] = r[1]
     v = g('sector')
     if v.__class__ is str and v in E_56:
-        o.sector = v
+        o.sector = IN(v, v)
     elif v is None:
         if 'sector' not in d:
             o.sector = A
@@ -1441,7 +1441,7 @@ def b_provider(d, p, P):
                 d['sector'] = r[1]
     v = g('city')
     if v.__class__ is str and 'ي' not in v and 'ك' not in v:
-        o.city = v
+        o.city = IN(v, v)
     elif v is None:
         if 'city' not in d:
             o.city = A
@@ -1458,7 +1458,7 @@ def b_provider(d, p, P):
                 d['city'] = r[1]
     v = g('province')
     if v.__class__ is str and v.isascii():
-        o.province = v
+        o.province = IN(v, v)
     elif v is None:
         if 'province' not in d:
             o.province = A
@@ -1550,7 +1550,7 @@ def b_provider(d, p, P):
                 d['accreditation'] = r[1]
     v = g('deprivation_grade')
     if v.__class__ is str and v in E_65:
-        o.deprivation_grade = v
+        o.deprivation_grade = IN(v, v)
     elif v is None:
         if 'deprivation_grade' not in d:
             o.deprivation_grade = A
@@ -1586,9 +1586,9 @@ def b_provider(d, p, P):
                 ex[k] = v
             else:
                 h(o, d, k, v, p, P)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -1613,7 +1613,7 @@ def b_provider__technical_director(d, p, P):
     g = d.get
     v = g('council_no')
     if v.__class__ is str and v.isascii():
-        o.council_no = v
+        o.council_no = IN(v, v)
     elif v is None:
         if 'council_no' not in d:
             o.council_no = A
@@ -1630,7 +1630,7 @@ def b_provider__technical_director(d, p, P):
                 d['council_no'] = r[1]
     v = g('name')
     if v.__class__ is str and 'ي' not in v and 'ك' not in v:
-        o.name = v
+        o.name = IN(v, v)
     elif v is None:
         if 'name' not in d:
             o.name = A
@@ -1647,7 +1647,7 @@ def b_provider__technical_director(d, p, P):
                 d['name'] = r[1]
     v = g('specialty')
     if v.__class__ is str and v.isascii():
-        o.specialty = v
+        o.specialty = IN(v, v)
     elif v is None:
         if 'specialty' not in d:
             o.specialty = A
@@ -1673,9 +1673,9 @@ def b_provider__technical_director(d, p, P):
                 ex[k] = v
             else:
                 h(o, d, k, v, p, P)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -1723,9 +1723,9 @@ def b_provider__technical_director__absences(d, p, P):
                 ex[k] = v
             else:
                 h(o, d, k, v, p, P)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -1850,9 +1850,9 @@ def b_provider__contract(d, p, P):
                 ex[k] = v
             else:
                 h(o, d, k, v, p, P)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -1903,9 +1903,9 @@ def b_provider__contract__suspensions(d, p, P):
                 ex[k] = v
             else:
                 h(o, d, k, v, p, P)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -1960,9 +1960,9 @@ def b_provider__licence(d, p, P):
                 ex[k] = v
             else:
                 h(o, d, k, v, p, P)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -1987,7 +1987,7 @@ def b_provider__accreditation(d, p, P):
     g = d.get
     v = g('hospital')
     if v.__class__ is str and v in E_95:
-        o.hospital = v
+        o.hospital = IN(v, v)
     elif v is None:
         if 'hospital' not in d:
             o.hospital = A
@@ -2030,15 +2030,15 @@ def b_provider__accreditation(d, p, P):
                 ex[k] = v
             else:
                 h(o, d, k, v, p, P)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
 def h_provider__accreditation__history__grade(o, d, k, v, p, P):
     if v.__class__ is str and v in E_98:
-        o.grade = v
+        o.grade = IN(v, v)
     elif v is None:
         o.grade = None
     else:
@@ -2096,9 +2096,9 @@ def b_provider__accreditation__history(d, p, P):
                 ex[k] = v
             else:
                 h(o, d, k, v, p, P)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -2156,7 +2156,7 @@ def h_provider__icu__in_house_physicians(o, d, k, v, p, P):
 
 def h_provider__icu__technical_manager(o, d, k, v, p, P):
     if v.__class__ is str and v.isascii():
-        o.technical_manager = v
+        o.technical_manager = IN(v, v)
     elif v is None:
         o.technical_manager = None
     else:
@@ -2185,9 +2185,9 @@ def b_provider__icu(d, p, P):
                 ex[k] = v
             else:
                 h(o, d, k, v, p, P)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -2208,7 +2208,7 @@ def h_prescription__declared(o, d, k, v, p, P):
 
 def h_prescription__purpose(o, d, k, v, p, P):
     if v.__class__ is str and v in E_109:
-        o.purpose = v
+        o.purpose = IN(v, v)
     elif v is None:
         o.purpose = None
     else:
@@ -2223,7 +2223,7 @@ def h_prescription__purpose(o, d, k, v, p, P):
 
 def h_prescription__setting(o, d, k, v, p, P):
     if v.__class__ is str and v in E_111:
-        o.setting = v
+        o.setting = IN(v, v)
     elif v is None:
         o.setting = None
     else:
@@ -2238,7 +2238,7 @@ def h_prescription__setting(o, d, k, v, p, P):
 
 def h_prescription__ward(o, d, k, v, p, P):
     if v.__class__ is str and v in E_113:
-        o.ward = v
+        o.ward = IN(v, v)
     elif v is None:
         o.ward = None
     else:
@@ -2268,7 +2268,7 @@ def h_prescription__sessions_ordered(o, d, k, v, p, P):
 
 def h_prescription__treatment_plan_by(o, d, k, v, p, P):
     if v.__class__ is str and v in E_116:
-        o.treatment_plan_by = v
+        o.treatment_plan_by = IN(v, v)
     elif v is None:
         o.treatment_plan_by = None
     else:
@@ -2283,7 +2283,7 @@ def h_prescription__treatment_plan_by(o, d, k, v, p, P):
 
 def h_prescription__place_of_service(o, d, k, v, p, P):
     if v.__class__ is str and v in E_118:
-        o.place_of_service = v
+        o.place_of_service = IN(v, v)
     elif v is None:
         o.place_of_service = None
     else:
@@ -2439,7 +2439,7 @@ def b_prescription(d, p, P):
                 d['served_on'] = r[1]
     v = g('diagnosis')
     if v.__class__ is str and 'ي' not in v and 'ك' not in v:
-        o.diagnosis = v
+        o.diagnosis = IN(v, v)
     elif v is None:
         if 'diagnosis' not in d:
             o.diagnosis = A
@@ -2456,7 +2456,7 @@ def b_prescription(d, p, P):
                 d['diagnosis'] = r[1]
     v = g('sheet')
     if v.__class__ is str and v in E_131:
-        o.sheet = v
+        o.sheet = IN(v, v)
     elif v is None:
         if 'sheet' not in d:
             o.sheet = A
@@ -2507,7 +2507,7 @@ def b_prescription(d, p, P):
                 d['referral'] = r[1]
     v = g('tracking_code')
     if v.__class__ is str and v.isascii():
-        o.tracking_code = v
+        o.tracking_code = IN(v, v)
     elif v is None:
         if 'tracking_code' not in d:
             o.tracking_code = A
@@ -2601,9 +2601,9 @@ def b_prescription(d, p, P):
                 ex[k] = v
             else:
                 h(o, d, k, v, p, P)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -2651,15 +2651,15 @@ def b_prescription__pregnancy(d, p, P):
                 ex[k] = v
             else:
                 h(o, d, k, v, p, P)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
 def h_paper__provider_stamp_code(o, d, k, v, p, P):
     if v.__class__ is str and v.isascii():
-        o.provider_stamp_code = v
+        o.provider_stamp_code = IN(v, v)
     elif v is None:
         o.provider_stamp_code = None
     else:
@@ -2737,7 +2737,7 @@ def b_paper(d, p, P):
     g = d.get
     v = g('signature')
     if v.__class__ is str and v in E_150:
-        o.signature = v
+        o.signature = IN(v, v)
     elif v is None:
         if 'signature' not in d:
             o.signature = A
@@ -2771,7 +2771,7 @@ def b_paper(d, p, P):
                 d['council_stamp'] = r[1]
     v = g('erasure')
     if v.__class__ is str and v in E_153:
-        o.erasure = v
+        o.erasure = IN(v, v)
     elif v is None:
         if 'erasure' not in d:
             o.erasure = A
@@ -2903,15 +2903,15 @@ def b_paper(d, p, P):
                 ex[k] = v
             else:
                 h(o, d, k, v, p, P)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
 def h_insured__insurer(o, d, k, v, p, P):
     if v.__class__ is str and v.isascii():
-        o.insurer = v
+        o.insurer = IN(v, v)
     elif v is None:
         o.insurer = None
     else:
@@ -3063,7 +3063,7 @@ def b_insured(d, p, P):
     g = d.get
     v = g('national_id')
     if v.__class__ is str and (v in NIDS or NID_FAST(v)):
-        o.national_id = v
+        o.national_id = IN(v, v)
     elif v is None:
         if 'national_id' not in d:
             o.national_id = A
@@ -3080,7 +3080,7 @@ def b_insured(d, p, P):
                 d['national_id'] = r[1]
     v = g('name')
     if v.__class__ is str and 'ي' not in v and 'ك' not in v:
-        o.name = v
+        o.name = IN(v, v)
     elif v is None:
         if 'name' not in d:
             o.name = A
@@ -3097,7 +3097,7 @@ def b_insured(d, p, P):
                 d['name'] = r[1]
     v = g('sex')
     if v.__class__ is str and v in E_174:
-        o.sex = v
+        o.sex = IN(v, v)
     elif v is None:
         if 'sex' not in d:
             o.sex = A
@@ -3131,7 +3131,7 @@ def b_insured(d, p, P):
                 d['birth_date'] = r[1]
     v = g('insurance_no')
     if v.__class__ is str and v.isascii():
-        o.insurance_no = v
+        o.insurance_no = IN(v, v)
     elif v is None:
         if 'insurance_no' not in d:
             o.insurance_no = A
@@ -3148,7 +3148,7 @@ def b_insured(d, p, P):
                 d['insurance_no'] = r[1]
     v = g('fund')
     if v.__class__ is str and v in E_178:
-        o.fund = v
+        o.fund = IN(v, v)
     elif v is None:
         if 'fund' not in d:
             o.fund = A
@@ -3216,15 +3216,15 @@ def b_insured(d, p, P):
                 ex[k] = v
             else:
                 h(o, d, k, v, p, P)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
 def h_prescriber__national_id(o, d, k, v, p, P):
     if v.__class__ is str and (v in NIDS or NID_FAST(v)):
-        o.national_id = v
+        o.national_id = IN(v, v)
     elif v is None:
         o.national_id = None
     else:
@@ -3239,7 +3239,7 @@ def h_prescriber__national_id(o, d, k, v, p, P):
 
 def h_prescriber__fellowship(o, d, k, v, p, P):
     if v.__class__ is str and v.isascii():
-        o.fellowship = v
+        o.fellowship = IN(v, v)
     elif v is None:
         o.fellowship = None
     else:
@@ -3276,7 +3276,7 @@ def h_prescriber__certifications(o, d, k, v, p, P):
 
 def h_prescriber__degree(o, d, k, v, p, P):
     if v.__class__ is str and v.isascii():
-        o.degree = v
+        o.degree = IN(v, v)
     elif v is None:
         o.degree = None
     else:
@@ -3291,7 +3291,7 @@ def h_prescriber__degree(o, d, k, v, p, P):
 
 def h_prescriber__sector(o, d, k, v, p, P):
     if v.__class__ is str and v in E_186:
-        o.sector = v
+        o.sector = IN(v, v)
     elif v is None:
         o.sector = None
     else:
@@ -3306,7 +3306,7 @@ def h_prescriber__sector(o, d, k, v, p, P):
 
 def h_prescriber__center_code(o, d, k, v, p, P):
     if v.__class__ is str and v.isascii():
-        o.center_code = v
+        o.center_code = IN(v, v)
     elif v is None:
         o.center_code = None
     else:
@@ -3354,7 +3354,7 @@ def b_prescriber(d, p, P):
     g = d.get
     v = g('council_no')
     if v.__class__ is str and v.isascii():
-        o.council_no = v
+        o.council_no = IN(v, v)
     elif v is None:
         if 'council_no' not in d:
             o.council_no = A
@@ -3371,7 +3371,7 @@ def b_prescriber(d, p, P):
                 d['council_no'] = r[1]
     v = g('name')
     if v.__class__ is str and 'ي' not in v and 'ك' not in v:
-        o.name = v
+        o.name = IN(v, v)
     elif v is None:
         if 'name' not in d:
             o.name = A
@@ -3388,7 +3388,7 @@ def b_prescriber(d, p, P):
                 d['name'] = r[1]
     v = g('specialty')
     if v.__class__ is str and v.isascii():
-        o.specialty = v
+        o.specialty = IN(v, v)
     elif v is None:
         if 'specialty' not in d:
             o.specialty = A
@@ -3405,7 +3405,7 @@ def b_prescriber(d, p, P):
                 d['specialty'] = r[1]
     v = g('role')
     if v.__class__ is str and v in E_196:
-        o.role = v
+        o.role = IN(v, v)
     elif v is None:
         if 'role' not in d:
             o.role = A
@@ -3472,15 +3472,15 @@ def b_prescriber(d, p, P):
                 ex[k] = v
             else:
                 h(o, d, k, v, p, P)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
 def h_referral__code(o, d, k, v, p, P):
     if v.__class__ is str and v.isascii():
-        o.code = v
+        o.code = IN(v, v)
     elif v is None:
         o.code = None
     else:
@@ -3495,7 +3495,7 @@ def h_referral__code(o, d, k, v, p, P):
 
 def h_referral__from_specialty(o, d, k, v, p, P):
     if v.__class__ is str and v.isascii():
-        o.from_specialty = v
+        o.from_specialty = IN(v, v)
     elif v is None:
         o.from_specialty = None
     else:
@@ -3513,7 +3513,7 @@ def b_referral(d, p, P):
     g = d.get
     v = g('from_council_no')
     if v.__class__ is str and v.isascii():
-        o.from_council_no = v
+        o.from_council_no = IN(v, v)
     elif v is None:
         if 'from_council_no' not in d:
             o.from_council_no = A
@@ -3530,7 +3530,7 @@ def b_referral(d, p, P):
                 d['from_council_no'] = r[1]
     v = g('names_provider')
     if v.__class__ is str and v.isascii():
-        o.names_provider = v
+        o.names_provider = IN(v, v)
     elif v is None:
         if 'names_provider' not in d:
             o.names_provider = A
@@ -3557,9 +3557,9 @@ def b_referral(d, p, P):
                 ex[k] = v
             else:
                 h(o, d, k, v, p, P)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -3568,7 +3568,7 @@ def b_approval(d, p, P):
     g = d.get
     v = g('by')
     if v.__class__ is str and 'ي' not in v and 'ك' not in v:
-        o.by = v
+        o.by = IN(v, v)
     elif v is None:
         if 'by' not in d:
             o.by = A
@@ -3602,7 +3602,7 @@ def b_approval(d, p, P):
                 d['on'] = r[1]
     v = g('kind')
     if v.__class__ is str and v in E_210:
-        o.kind = v
+        o.kind = IN(v, v)
     elif v is None:
         if 'kind' not in d:
             o.kind = A
@@ -3619,7 +3619,7 @@ def b_approval(d, p, P):
                 d['kind'] = r[1]
     v = g('ref')
     if v.__class__ is str and v.isascii():
-        o.ref = v
+        o.ref = IN(v, v)
     elif v is None:
         if 'ref' not in d:
             o.ref = A
@@ -3644,9 +3644,9 @@ def b_approval(d, p, P):
                 ex[k] = v
             else:
                 h(o, d, k, v, p, P)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -3746,7 +3746,7 @@ def b_item(d, p, P):
                 d['line'] = r[1]
     v = g('code')
     if v.__class__ is str and v in CODES:
-        o.code = v
+        o.code = IN(v, v)
     elif v is None:
         if 'code' not in d:
             o.code = A
@@ -3763,7 +3763,7 @@ def b_item(d, p, P):
                 d['code'] = r[1]
     v = g('description')
     if v.__class__ is str and 'ي' not in v and 'ك' not in v:
-        o.description = v
+        o.description = IN(v, v)
     elif v is None:
         if 'description' not in d:
             o.description = A
@@ -3843,9 +3843,9 @@ def b_item(d, p, P):
                 ex[k] = v
             else:
                 h(o, d, k, v, p, P)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -3913,15 +3913,15 @@ def b_item__requested(d, p, P):
                 ex[k] = v
             else:
                 h(o, d, k, v, p, P)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
 def h_details__tooth(o, d, k, v, p, P):
     if v.__class__ is str and v.isascii():
-        o.tooth = v
+        o.tooth = IN(v, v)
     elif v is None:
         o.tooth = None
     else:
@@ -3958,7 +3958,7 @@ def h_details__teeth(o, d, k, v, p, P):
 
 def h_details__jaw(o, d, k, v, p, P):
     if v.__class__ is str and v in E_233:
-        o.jaw = v
+        o.jaw = IN(v, v)
     elif v is None:
         o.jaw = None
     else:
@@ -3988,7 +3988,7 @@ def h_details__table2_row(o, d, k, v, p, P):
 
 def h_details__film_type(o, d, k, v, p, P):
     if v.__class__ is str and v in E_236:
-        o.film_type = v
+        o.film_type = IN(v, v)
     elif v is None:
         o.film_type = None
     else:
@@ -4003,7 +4003,7 @@ def h_details__film_type(o, d, k, v, p, P):
 
 def h_details__region(o, d, k, v, p, P):
     if v.__class__ is str and v.isascii():
-        o.region = v
+        o.region = IN(v, v)
     elif v is None:
         o.region = None
     else:
@@ -4055,7 +4055,7 @@ def h_details__region_count(o, d, k, v, p, P):
 
 def h_details__laterality(o, d, k, v, p, P):
     if v.__class__ is str and v in E_241:
-        o.laterality = v
+        o.laterality = IN(v, v)
     elif v is None:
         o.laterality = None
     else:
@@ -4150,7 +4150,7 @@ def h_details__films(o, d, k, v, p, P):
 
 def h_details__technique(o, d, k, v, p, P):
     if v.__class__ is str and v in E_247:
-        o.technique = v
+        o.technique = IN(v, v)
     elif v is None:
         o.technique = None
     else:
@@ -4195,7 +4195,7 @@ def h_details__contrast(o, d, k, v, p, P):
 
 def h_details__contrast_route(o, d, k, v, p, P):
     if v.__class__ is str and v in E_251:
-        o.contrast_route = v
+        o.contrast_route = IN(v, v)
     elif v is None:
         o.contrast_route = None
     else:
@@ -4225,7 +4225,7 @@ def h_details__spiral(o, d, k, v, p, P):
 
 def h_details__phase(o, d, k, v, p, P):
     if v.__class__ is str and v.isascii():
-        o.phase = v
+        o.phase = IN(v, v)
     elif v is None:
         o.phase = None
     else:
@@ -4292,7 +4292,7 @@ def h_details__ct_simulator(o, d, k, v, p, P):
 
 def h_details__ordered_by_specialty(o, d, k, v, p, P):
     if v.__class__ is str and v.isascii():
-        o.ordered_by_specialty = v
+        o.ordered_by_specialty = IN(v, v)
     elif v is None:
         o.ordered_by_specialty = None
     else:
@@ -4352,7 +4352,7 @@ def h_details__spect_in_report(o, d, k, v, p, P):
 
 def h_details__isotope(o, d, k, v, p, P):
     if v.__class__ is str and v.isascii():
-        o.isotope = v
+        o.isotope = IN(v, v)
     elif v is None:
         o.isotope = None
     else:
@@ -4367,7 +4367,7 @@ def h_details__isotope(o, d, k, v, p, P):
 
 def h_details__energy_group(o, d, k, v, p, P):
     if v.__class__ is str and v in E_263:
-        o.energy_group = v
+        o.energy_group = IN(v, v)
     elif v is None:
         o.energy_group = None
     else:
@@ -4449,7 +4449,7 @@ def h_details__gantry_angles(o, d, k, v, p, P):
 
 def h_details__beam_shaping(o, d, k, v, p, P):
     if v.__class__ is str and v in E_269:
-        o.beam_shaping = v
+        o.beam_shaping = IN(v, v)
     elif v is None:
         o.beam_shaping = None
     else:
@@ -4464,7 +4464,7 @@ def h_details__beam_shaping(o, d, k, v, p, P):
 
 def h_details__machine(o, d, k, v, p, P):
     if v.__class__ is str and v in E_271:
-        o.machine = v
+        o.machine = IN(v, v)
     elif v is None:
         o.machine = None
     else:
@@ -4509,7 +4509,7 @@ def h_details__supervisor_confirmed(o, d, k, v, p, P):
 
 def h_details__test(o, d, k, v, p, P):
     if v.__class__ is str and v.isascii():
-        o.test = v
+        o.test = IN(v, v)
     elif v is None:
         o.test = None
     else:
@@ -4524,7 +4524,7 @@ def h_details__test(o, d, k, v, p, P):
 
 def h_details__agent(o, d, k, v, p, P):
     if v.__class__ is str and v.isascii():
-        o.agent = v
+        o.agent = IN(v, v)
     elif v is None:
         o.agent = None
     else:
@@ -4539,7 +4539,7 @@ def h_details__agent(o, d, k, v, p, P):
 
 def h_details__sample(o, d, k, v, p, P):
     if v.__class__ is str and v.isascii():
-        o.sample = v
+        o.sample = IN(v, v)
     elif v is None:
         o.sample = None
     else:
@@ -4554,7 +4554,7 @@ def h_details__sample(o, d, k, v, p, P):
 
 def h_details__analyte(o, d, k, v, p, P):
     if v.__class__ is str and v.isascii():
-        o.analyte = v
+        o.analyte = IN(v, v)
     elif v is None:
         o.analyte = None
     else:
@@ -4569,7 +4569,7 @@ def h_details__analyte(o, d, k, v, p, P):
 
 def h_details__method(o, d, k, v, p, P):
     if v.__class__ is str and v in E_279:
-        o.method = v
+        o.method = IN(v, v)
     elif v is None:
         o.method = None
     else:
@@ -4584,7 +4584,7 @@ def h_details__method(o, d, k, v, p, P):
 
 def h_details__prescribed_method(o, d, k, v, p, P):
     if v.__class__ is str and v in E_281:
-        o.prescribed_method = v
+        o.prescribed_method = IN(v, v)
     elif v is None:
         o.prescribed_method = None
     else:
@@ -4629,7 +4629,7 @@ def h_details__probes(o, d, k, v, p, P):
 
 def h_details__ihc_score(o, d, k, v, p, P):
     if v.__class__ is str and v in E_285:
-        o.ihc_score = v
+        o.ihc_score = IN(v, v)
     elif v is None:
         o.ihc_score = None
     else:
@@ -4726,7 +4726,7 @@ def h_details__tg_mg_dl(o, d, k, v, p, P):
 
 def h_details__prescribed_as(o, d, k, v, p, P):
     if v.__class__ is str and 'ي' not in v and 'ك' not in v:
-        o.prescribed_as = v
+        o.prescribed_as = IN(v, v)
     elif v is None:
         o.prescribed_as = None
     else:
@@ -4741,7 +4741,7 @@ def h_details__prescribed_as(o, d, k, v, p, P):
 
 def h_details__indication(o, d, k, v, p, P):
     if v.__class__ is str and 'ي' not in v and 'ك' not in v:
-        o.indication = v
+        o.indication = IN(v, v)
     elif v is None:
         o.indication = None
     else:
@@ -4771,7 +4771,7 @@ def h_details__new_indication(o, d, k, v, p, P):
 
 def h_details__purpose(o, d, k, v, p, P):
     if v.__class__ is str and v in E_295:
-        o.purpose = v
+        o.purpose = IN(v, v)
     elif v is None:
         o.purpose = None
     else:
@@ -4786,7 +4786,7 @@ def h_details__purpose(o, d, k, v, p, P):
 
 def h_details__related_drug(o, d, k, v, p, P):
     if v.__class__ is str and v.isascii():
-        o.related_drug = v
+        o.related_drug = IN(v, v)
     elif v is None:
         o.related_drug = None
     else:
@@ -4801,7 +4801,7 @@ def h_details__related_drug(o, d, k, v, p, P):
 
 def h_details__category(o, d, k, v, p, P):
     if v.__class__ is str and v in E_298:
-        o.category = v
+        o.category = IN(v, v)
     elif v is None:
         o.category = None
     else:
@@ -4816,7 +4816,7 @@ def h_details__category(o, d, k, v, p, P):
 
 def h_details__service(o, d, k, v, p, P):
     if v.__class__ is str and v.isascii():
-        o.service = v
+        o.service = IN(v, v)
     elif v is None:
         o.service = None
     else:
@@ -4935,7 +4935,7 @@ def h_details__lesion_size_cm(o, d, k, v, p, P):
 
 def h_details__wound(o, d, k, v, p, P):
     if v.__class__ is str and v.isascii():
-        o.wound = v
+        o.wound = IN(v, v)
     elif v is None:
         o.wound = None
     else:
@@ -4950,7 +4950,7 @@ def h_details__wound(o, d, k, v, p, P):
 
 def h_details__suspected(o, d, k, v, p, P):
     if v.__class__ is str and v.isascii():
-        o.suspected = v
+        o.suspected = IN(v, v)
     elif v is None:
         o.suspected = None
     else:
@@ -4980,7 +4980,7 @@ def h_details__reduction(o, d, k, v, p, P):
 
 def h_details__implant(o, d, k, v, p, P):
     if v.__class__ is str and v.isascii():
-        o.implant = v
+        o.implant = IN(v, v)
     elif v is None:
         o.implant = None
     else:
@@ -5010,7 +5010,7 @@ def h_details__retromolar_trigone_removed(o, d, k, v, p, P):
 
 def h_details__stone_site(o, d, k, v, p, P):
     if v.__class__ is str and v.isascii():
-        o.stone_site = v
+        o.stone_site = IN(v, v)
     elif v is None:
         o.stone_site = None
     else:
@@ -5025,7 +5025,7 @@ def h_details__stone_site(o, d, k, v, p, P):
 
 def h_details__stone_id(o, d, k, v, p, P):
     if v.__class__ is str and v.isascii():
-        o.stone_id = v
+        o.stone_id = IN(v, v)
     elif v is None:
         o.stone_id = None
     else:
@@ -5040,7 +5040,7 @@ def h_details__stone_id(o, d, k, v, p, P):
 
 def h_details__vessel(o, d, k, v, p, P):
     if v.__class__ is str and v.isascii():
-        o.vessel = v
+        o.vessel = IN(v, v)
     elif v is None:
         o.vessel = None
     else:
@@ -5070,7 +5070,7 @@ def h_details__stents(o, d, k, v, p, P):
 
 def h_details__valve(o, d, k, v, p, P):
     if v.__class__ is str and v in E_317:
-        o.valve = v
+        o.valve = IN(v, v)
     elif v is None:
         o.valve = None
     else:
@@ -5184,15 +5184,15 @@ def b_details(d, p, P):
                 ex[k] = v
             else:
                 h(o, d, k, v, p, P)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
 def h_course__id(o, d, k, v, p, P):
     if v.__class__ is str and v.isascii():
-        o.id = v
+        o.id = IN(v, v)
     elif v is None:
         o.id = None
     else:
@@ -5207,7 +5207,7 @@ def h_course__id(o, d, k, v, p, P):
 
 def h_course__modality(o, d, k, v, p, P):
     if v.__class__ is str and v in E_322:
-        o.modality = v
+        o.modality = IN(v, v)
     elif v is None:
         o.modality = None
     else:
@@ -5222,7 +5222,7 @@ def h_course__modality(o, d, k, v, p, P):
 
 def h_course__machine(o, d, k, v, p, P):
     if v.__class__ is str and v in E_324:
-        o.machine = v
+        o.machine = IN(v, v)
     elif v is None:
         o.machine = None
     else:
@@ -5237,7 +5237,7 @@ def h_course__machine(o, d, k, v, p, P):
 
 def h_course__technique(o, d, k, v, p, P):
     if v.__class__ is str and v in E_326:
-        o.technique = v
+        o.technique = IN(v, v)
     elif v is None:
         o.technique = None
     else:
@@ -5370,9 +5370,9 @@ def b_course(d, p, P):
                 ex[k] = v
             else:
                 h(o, d, k, v, p, P)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -5452,9 +5452,9 @@ def b_course__fields(d, p, P):
                 ex[k] = v
             else:
                 h(o, d, k, v, p, P)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -5535,7 +5535,7 @@ def h_bill__burn(o, d, k, v, p, P):
 
 def h_bill__delivery(o, d, k, v, p, P):
     if v.__class__ is str and v in E_345:
-        o.delivery = v
+        o.delivery = IN(v, v)
     elif v is None:
         o.delivery = None
     else:
@@ -5550,7 +5550,7 @@ def h_bill__delivery(o, d, k, v, p, P):
 
 def h_bill__delivery_place(o, d, k, v, p, P):
     if v.__class__ is str and v in E_347:
-        o.delivery_place = v
+        o.delivery_place = IN(v, v)
     elif v is None:
         o.delivery_place = None
     else:
@@ -5565,7 +5565,7 @@ def h_bill__delivery_place(o, d, k, v, p, P):
 
 def h_bill__mother_illness(o, d, k, v, p, P):
     if v.__class__ is str and 'ي' not in v and 'ك' not in v:
-        o.mother_illness = v
+        o.mother_illness = IN(v, v)
     elif v is None:
         o.mother_illness = None
     else:
@@ -5595,7 +5595,7 @@ def h_bill__needs_special_ward(o, d, k, v, p, P):
 
 def h_bill__psychiatric_status(o, d, k, v, p, P):
     if v.__class__ is str and v in E_351:
-        o.psychiatric_status = v
+        o.psychiatric_status = IN(v, v)
     elif v is None:
         o.psychiatric_status = None
     else:
@@ -5782,7 +5782,7 @@ def b_bill(d, p, P):
                 d['discharged_at'] = r[1]
     v = g('discharge')
     if v.__class__ is str and v in E_365:
-        o.discharge = v
+        o.discharge = IN(v, v)
     elif v is None:
         if 'discharge' not in d:
             o.discharge = A
@@ -6021,15 +6021,15 @@ def b_bill(d, p, P):
                 ex[k] = v
             else:
                 h(o, d, k, v, p, P)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
 def h_admission_order__purpose(o, d, k, v, p, P):
     if v.__class__ is str and v.isascii():
-        o.purpose = v
+        o.purpose = IN(v, v)
     elif v is None:
         o.purpose = None
     else:
@@ -6064,7 +6064,7 @@ def b_admission_order(d, p, P):
                 d['prescriber'] = r[1]
     v = g('diagnosis')
     if v.__class__ is str and 'ي' not in v and 'ك' not in v:
-        o.diagnosis = v
+        o.diagnosis = IN(v, v)
     elif v is None:
         if 'diagnosis' not in d:
             o.diagnosis = A
@@ -6098,7 +6098,7 @@ def b_admission_order(d, p, P):
                 d['on'] = r[1]
     v = g('sheet')
     if v.__class__ is str and v in E_385:
-        o.sheet = v
+        o.sheet = IN(v, v)
     elif v is None:
         if 'sheet' not in d:
             o.sheet = A
@@ -6124,15 +6124,15 @@ def b_admission_order(d, p, P):
                 ex[k] = v
             else:
                 h(o, d, k, v, p, P)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
 def h_stay__patient(o, d, k, v, p, P):
     if v.__class__ is str and v in E_387:
-        o.patient = v
+        o.patient = IN(v, v)
     elif v is None:
         o.patient = None
     else:
@@ -6177,7 +6177,7 @@ def h_stay__monitoring(o, d, k, v, p, P):
 
 def h_stay__isolation_indication(o, d, k, v, p, P):
     if v.__class__ is str and v.isascii():
-        o.isolation_indication = v
+        o.isolation_indication = IN(v, v)
     elif v is None:
         o.isolation_indication = None
     else:
@@ -6210,7 +6210,7 @@ def b_stay(d, p, P):
     g = d.get
     v = g('ward')
     if v.__class__ is str and v in E_395:
-        o.ward = v
+        o.ward = IN(v, v)
     elif v is None:
         if 'ward' not in d:
             o.ward = A
@@ -6291,9 +6291,9 @@ def b_stay(d, p, P):
                 ex[k] = v
             else:
                 h(o, d, k, v, p, P)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -6314,7 +6314,7 @@ def h_visit__at(o, d, k, v, p, P):
 
 def h_visit__triage(o, d, k, v, p, P):
     if v.__class__ is str and v.isascii():
-        o.triage = v
+        o.triage = IN(v, v)
     elif v is None:
         o.triage = None
     else:
@@ -6381,7 +6381,7 @@ def b_visit(d, p, P):
                 d['prescriber'] = r[1]
     v = g('kind')
     if v.__class__ is str and v in E_407:
-        o.kind = v
+        o.kind = IN(v, v)
     elif v is None:
         if 'kind' not in d:
             o.kind = A
@@ -6409,15 +6409,15 @@ def b_visit(d, p, P):
                 ex[k] = v
             else:
                 h(o, d, k, v, p, P)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
 def h_consultation__code(o, d, k, v, p, P):
     if v.__class__ is str and v in CODES:
-        o.code = v
+        o.code = IN(v, v)
     elif v is None:
         o.code = None
     else:
@@ -6577,15 +6577,15 @@ def b_consultation(d, p, P):
                 ex[k] = v
             else:
                 h(o, d, k, v, p, P)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
 def h_procedure__description(o, d, k, v, p, P):
     if v.__class__ is str and 'ي' not in v and 'ك' not in v:
-        o.description = v
+        o.description = IN(v, v)
     elif v is None:
         o.description = None
     else:
@@ -6660,7 +6660,7 @@ def h_procedure__standby(o, d, k, v, p, P):
 
 def h_procedure__place(o, d, k, v, p, P):
     if v.__class__ is str and v in E_425:
-        o.place = v
+        o.place = IN(v, v)
     elif v is None:
         o.place = None
     else:
@@ -6675,7 +6675,7 @@ def h_procedure__place(o, d, k, v, p, P):
 
 def h_procedure__ward(o, d, k, v, p, P):
     if v.__class__ is str and v in E_427:
-        o.ward = v
+        o.ward = IN(v, v)
     elif v is None:
         o.ward = None
     else:
@@ -6790,7 +6790,7 @@ def b_procedure(d, p, P):
     g = d.get
     v = g('code')
     if v.__class__ is str and v in CODES:
-        o.code = v
+        o.code = IN(v, v)
     elif v is None:
         if 'code' not in d:
             o.code = A
@@ -6841,7 +6841,7 @@ def b_procedure(d, p, P):
                 d['session'] = r[1]
     v = g('incision')
     if v.__class__ is str and v in E_441:
-        o.incision = v
+        o.incision = IN(v, v)
     elif v is None:
         if 'incision' not in d:
             o.incision = A
@@ -6971,9 +6971,9 @@ def b_procedure(d, p, P):
                 ex[k] = v
             else:
                 h(o, d, k, v, p, P)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -7021,9 +7021,9 @@ def b_procedure__standby(d, p, P):
                 ex[k] = v
             else:
                 h(o, d, k, v, p, P)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -7081,7 +7081,7 @@ def h_anesthesia__recovery_out(o, d, k, v, p, P):
 
 def h_anesthesia__performed_by(o, d, k, v, p, P):
     if v.__class__ is str and v in E_454:
-        o.performed_by = v
+        o.performed_by = IN(v, v)
     elif v is None:
         o.performed_by = None
     else:
@@ -7111,7 +7111,7 @@ def h_anesthesia__ordered_by(o, d, k, v, p, P):
 
 def h_anesthesia__position(o, d, k, v, p, P):
     if v.__class__ is str and v in E_457:
-        o.position = v
+        o.position = IN(v, v)
     elif v is None:
         o.position = None
     else:
@@ -7141,7 +7141,7 @@ def h_anesthesia__remote_from_site(o, d, k, v, p, P):
 
 def h_anesthesia__emergency_reason(o, d, k, v, p, P):
     if v.__class__ is str and 'ي' not in v and 'ك' not in v:
-        o.emergency_reason = v
+        o.emergency_reason = IN(v, v)
     elif v is None:
         o.emergency_reason = None
     else:
@@ -7201,7 +7201,7 @@ def h_anesthesia__controlled_hypotension(o, d, k, v, p, P):
 
 def h_anesthesia__block(o, d, k, v, p, P):
     if v.__class__ is str and v.isascii():
-        o.block = v
+        o.block = IN(v, v)
     elif v is None:
         o.block = None
     else:
@@ -7304,7 +7304,7 @@ def b_anesthesia(d, p, P):
                 d['surgery_end'] = r[1]
     v = g('method')
     if v.__class__ is str and v in E_472:
-        o.method = v
+        o.method = IN(v, v)
     elif v is None:
         if 'method' not in d:
             o.method = A
@@ -7433,9 +7433,9 @@ def b_anesthesia(d, p, P):
                 ex[k] = v
             else:
                 h(o, d, k, v, p, P)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -7456,7 +7456,7 @@ def h_pain_management__on(o, d, k, v, p, P):
 
 def h_pain_management__route(o, d, k, v, p, P):
     if v.__class__ is str and v in E_480:
-        o.route = v
+        o.route = IN(v, v)
     elif v is None:
         o.route = None
     else:
@@ -7471,7 +7471,7 @@ def h_pain_management__route(o, d, k, v, p, P):
 
 def h_pain_management__mode(o, d, k, v, p, P):
     if v.__class__ is str and v in E_482:
-        o.mode = v
+        o.mode = IN(v, v)
     elif v is None:
         o.mode = None
     else:
@@ -7531,9 +7531,9 @@ def b_pain_management(d, p, P):
                 ex[k] = v
             else:
                 h(o, d, k, v, p, P)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -7788,9 +7788,9 @@ def b_headings(d, p, P):
                 ex[k] = v
             else:
                 h(o, d, k, v, p, P)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -7842,15 +7842,15 @@ def b_heading(d, p, P):
                 ex[k] = v
             else:
                 h(o, d, k, v, p, P)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
 def h_line__service(o, d, k, v, p, P):
     if v.__class__ is str and v.isascii():
-        o.service = v
+        o.service = IN(v, v)
     elif v is None:
         o.service = None
     else:
@@ -8000,7 +8000,7 @@ def h_line__results(o, d, k, v, p, P):
 
 def h_line__list(o, d, k, v, p, P):
     if v.__class__ is str and v in E_517:
-        o.list = v
+        o.list = IN(v, v)
     elif v is None:
         o.list = None
     else:
@@ -8015,7 +8015,7 @@ def h_line__list(o, d, k, v, p, P):
 
 def h_line__ward(o, d, k, v, p, P):
     if v.__class__ is str and v in E_519:
-        o.ward = v
+        o.ward = IN(v, v)
     elif v is None:
         o.ward = None
     else:
@@ -8030,7 +8030,7 @@ def h_line__ward(o, d, k, v, p, P):
 
 def h_line__place(o, d, k, v, p, P):
     if v.__class__ is str and v in E_521:
-        o.place = v
+        o.place = IN(v, v)
     elif v is None:
         o.place = None
     else:
@@ -8082,7 +8082,7 @@ def h_line__modifiers(o, d, k, v, p, P):
 
 def h_line__category(o, d, k, v, p, P):
     if v.__class__ is str and v.isascii():
-        o.category = v
+        o.category = IN(v, v)
     elif v is None:
         o.category = None
     else:
@@ -8157,7 +8157,7 @@ def h_line__invoice(o, d, k, v, p, P):
 
 def h_line__invoice_ref(o, d, k, v, p, P):
     if v.__class__ is str and v.isascii():
-        o.invoice_ref = v
+        o.invoice_ref = IN(v, v)
     elif v is None:
         o.invoice_ref = None
     else:
@@ -8217,7 +8217,7 @@ def h_line__refill(o, d, k, v, p, P):
 
 def h_line__drug(o, d, k, v, p, P):
     if v.__class__ is str and v.isascii():
-        o.drug = v
+        o.drug = IN(v, v)
     elif v is None:
         o.drug = None
     else:
@@ -8280,7 +8280,7 @@ def b_line(d, p, P):
     g = d.get
     v = g('code')
     if v.__class__ is str and v in CODES:
-        o.code = v
+        o.code = IN(v, v)
     elif v is None:
         if 'code' not in d:
             o.code = A
@@ -8297,7 +8297,7 @@ def b_line(d, p, P):
                 d['code'] = r[1]
     v = g('name')
     if v.__class__ is str and 'ي' not in v and 'ك' not in v:
-        o.name = v
+        o.name = IN(v, v)
     elif v is None:
         if 'name' not in d:
             o.name = A
@@ -8314,7 +8314,7 @@ def b_line(d, p, P):
                 d['name'] = r[1]
     v = g('irc')
     if v.__class__ is str and v.isascii():
-        o.irc = v
+        o.irc = IN(v, v)
     elif v is None:
         if 'irc' not in d:
             o.irc = A
@@ -8418,15 +8418,15 @@ def b_line(d, p, P):
                 ex[k] = v
             else:
                 h(o, d, k, v, p, P)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
 def h_global_package__name_fa(o, d, k, v, p, P):
     if v.__class__ is str and 'ي' not in v and 'ك' not in v:
-        o.name_fa = v
+        o.name_fa = IN(v, v)
     elif v is None:
         o.name_fa = None
     else:
@@ -8441,7 +8441,7 @@ def h_global_package__name_fa(o, d, k, v, p, P):
 
 def h_global_package__code(o, d, k, v, p, P):
     if v.__class__ is str and v in CODES:
-        o.code = v
+        o.code = IN(v, v)
     elif v is None:
         o.code = None
     else:
@@ -8456,7 +8456,7 @@ def h_global_package__code(o, d, k, v, p, P):
 
 def h_global_package__grade(o, d, k, v, p, P):
     if v.__class__ is str and v in E_548:
-        o.grade = v
+        o.grade = IN(v, v)
     elif v is None:
         o.grade = None
     else:
@@ -8541,7 +8541,7 @@ def b_global_package(d, p, P):
     g = d.get
     v = g('name')
     if v.__class__ is str and v.isascii():
-        o.name = v
+        o.name = IN(v, v)
     elif v is None:
         if 'name' not in d:
             o.name = A
@@ -8573,9 +8573,9 @@ def b_global_package(d, p, P):
                 ex[k] = v
             else:
                 h(o, d, k, v, p, P)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -8614,7 +8614,7 @@ def b_accident(d, p, P):
     g = d.get
     v = g('kind')
     if v.__class__ is str and v in E_561:
-        o.kind = v
+        o.kind = IN(v, v)
     elif v is None:
         if 'kind' not in d:
             o.kind = A
@@ -8658,15 +8658,15 @@ def b_accident(d, p, P):
                 ex[k] = v
             else:
                 h(o, d, k, v, p, P)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
 def h_injury__cause(o, d, k, v, p, P):
     if v.__class__ is str and v in E_564:
-        o.cause = v
+        o.cause = IN(v, v)
     elif v is None:
         o.cause = None
     else:
@@ -8724,15 +8724,15 @@ def b_injury(d, p, P):
                 ex[k] = v
             else:
                 h(o, d, k, v, p, P)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
 def h_injury__assailant__relation(o, d, k, v, p, P):
     if v.__class__ is str and v in E_569:
-        o.relation = v
+        o.relation = IN(v, v)
     elif v is None:
         o.relation = None
     else:
@@ -8747,7 +8747,7 @@ def h_injury__assailant__relation(o, d, k, v, p, P):
 
 def h_injury__assailant__identity(o, d, k, v, p, P):
     if v.__class__ is str and v in E_571:
-        o.identity = v
+        o.identity = IN(v, v)
     elif v is None:
         o.identity = None
     else:
@@ -8806,9 +8806,9 @@ def b_injury__assailant(d, p, P):
                 ex[k] = v
             else:
                 h(o, d, k, v, p, P)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -8873,15 +8873,15 @@ def b_burn(d, p, P):
                 ex[k] = v
             else:
                 h(o, d, k, v, p, P)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
 def h_burn__regions__region(o, d, k, v, p, P):
     if v.__class__ is str and v.isascii():
-        o.region = v
+        o.region = IN(v, v)
     elif v is None:
         o.region = None
     else:
@@ -8896,7 +8896,7 @@ def h_burn__regions__region(o, d, k, v, p, P):
 
 def h_burn__regions__side(o, d, k, v, p, P):
     if v.__class__ is str and v in E_581:
-        o.side = v
+        o.side = IN(v, v)
     elif v is None:
         o.side = None
     else:
@@ -8923,9 +8923,9 @@ def b_burn__regions(d, p, P):
                 ex[k] = v
             else:
                 h(o, d, k, v, p, P)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 
@@ -9010,9 +9010,9 @@ def b_declared(d, p, P):
                 ex[k] = v
             else:
                 h(o, d, k, v, p, P)
-        o.extra_ = ex
+        o.extra_ = ex or NOEX
     else:
-        o.extra_ = {}
+        o.extra_ = NOEX
     return o
 
 

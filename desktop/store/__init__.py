@@ -5,6 +5,6 @@ schema.py for the tables and the storage choices (JSON as compact text, Jalali d
 """
 from .errors import StoreError
 from .schema import STATES
-from .store import HistoryDoc, ImportOutcome, Store
+from .store import HistoryDoc, ImportOutcome, Store, document_row, prepare_rows
 
-__all__ = ["Store", "ImportOutcome", "HistoryDoc", "StoreError", "STATES"]
+__all__ = ["Store", "document_row", "prepare_rows", "ImportOutcome", "HistoryDoc", "StoreError", "STATES"]

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import json
 
-__all__ = ["dumps", "dumps_utf8", "loads", "FAST"]
+__all__ = ["dumps", "dumps_utf8", "dumps_file", "loads", "FAST"]
 
 _std_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+_std_file = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 try:
     import orjson as _orjson
@@ -52,6 +53,26 @@ if _orjson is not None:
 
     def loads(text: str | bytes):
         return _or_loads(text)
+
+    def dumps_file(obj) -> bytes:
+        """Exactly the UTF-8 bytes of `json.dumps(obj, ensure_ascii=False, separators=(",", ":"))` (the review
+        result's file), by orjson where its text is the same, ~10× faster and without a str of twice the size.
+        The two spell floats alike (the shortest repr) but for magnitudes below 1e-4, where orjson writes
+        `0.00001` or `1e-7` and Python `1e-05` / `1e-07`: an output holding "0.0000" or "e-" anywhere (even in a
+        text) is written again by the standard library, as is anything orjson refuses (integers beyond 64 bits,
+        keys that are not text).  Not the same: NaN and ±Infinity, which are not JSON; the standard library
+        writes `NaN`, orjson `null` (no review result holds them: amounts are integers and intake refuses
+        non-finite numbers)."""
+        try:
+            out = _or_dumps(obj)
+        except TypeError:           # orjson.JSONEncodeError
+            return _std_file(obj).encode("utf-8")
+        if b"0.0000" in out or b"e-" in out:
+            return _std_file(obj).encode("utf-8")
+        return out
 else:
     dumps = dumps_utf8 = _std_dumps
     loads = _std_loads
+
+    def dumps_file(obj) -> bytes:
+        return _std_file(obj).encode("utf-8")

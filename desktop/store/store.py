@@ -27,7 +27,7 @@ from .db import make_engine, normalize_url, upgrade_to_head, write_connection
 from .errors import StoreError
 from .schema import STATES, batches, documents, events, results, services
 
-__all__ = ["Store", "ImportOutcome", "HistoryDoc", "StoreError", "STATES"]
+__all__ = ["Store", "document_row", "prepare_rows", "ImportOutcome", "HistoryDoc", "StoreError", "STATES"]
 
 log = logging.getLogger(__name__)
 
@@ -173,7 +173,70 @@ class _Prepared:
     batch_id: str
     columns: dict            # batch-row columns taken from the header (and header_json)
     docs: list[tuple]        # (kind, seq, national_id, served_on, requested_total, doc_json: UTF-8 bytes or str)
-    services: list[tuple]    # (document index, national_id, code, served_on, qty, provider_code)
+    services: list[tuple]    # (document index, national_id, code, served_on, qty); provider_code: in columns
+
+
+_KINDS = {"prescriptions": "prescription", "bills": "bill"}
+
+
+def document_row(key: str, i: int, doc) -> tuple:
+    """What the store keeps of document `i` of the list `key` ("prescriptions" | "bills"), a normalised dict:
+    (kind, seq, national_id, served_on, requested_total, doc_json, [(code, served_on, qty) of its services]).
+    The intake calls it as each document is checked (desktop.pipeline: `load_batch(path, prepare=document_row)`),
+    so that the document's JSON is dropped at once.  StoreError (bad_input) if it cannot be stored."""
+    kind = _KINDS[key]
+    if not isinstance(doc, dict):
+        raise _bad_input(f"$.{key}[{i}]", "a document must be a JSON object", "سند باید یک شیء JSON باشد")
+    try:
+        doc_json = _encode_utf8(doc)
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise _bad_input(f"$.{key}[{i}]", f"cannot be stored as JSON ({exc})",
+                         "قابل ذخیره به صورت JSON نیست") from None
+    seq = doc.get("seq")
+    if not isinstance(seq, int) or isinstance(seq, bool):
+        seq = None
+    insured = doc.get("insured")
+    national_id = _str_or_none(insured.get("national_id")) if isinstance(insured, dict) else None
+    date = _doc_date(kind, doc)
+    requested_total, found = (_prescription_scan if kind == "prescription" else _bill_scan)(doc, date)
+    return (kind, seq, national_id, date, requested_total, doc_json, found)
+
+
+def prepare_rows(header: dict, rows: dict[str, list[tuple]]) -> _Prepared:
+    """The batch for `Store.import_rows`: `header` the normalised batch with its document lists empty, `rows`
+    the document_row of each document by list ("prescriptions", "bills"), in the file's order."""
+    if not isinstance(header, dict):
+        raise _bad_input("$", "a claim batch must be a JSON object", "پروندهٔ ادعا باید یک شیء JSON باشد")
+    top = header.get("batch")
+    if not isinstance(top, dict):
+        raise _bad_input("$.batch", "the batch header is missing", "سرفصل پرونده (batch) نیامده است")
+    batch_id = top.get("id")
+    if not isinstance(batch_id, str) or not batch_id.strip():
+        raise _bad_input("$.batch.id", "the batch id is missing", "شناسهٔ پرونده (batch.id) نیامده است")
+    provider = _dict(top.get("provider"))
+    try:
+        envelope_json = _encode(header)
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise _bad_input("$.batch", f"cannot be stored as JSON ({exc})",
+                         "قابل ذخیره به صورت JSON نیست") from None
+    columns = {
+        "period": _str_or_none(top.get("period")),
+        "fund": _str_or_none(top.get("fund")),
+        "provider_code": _str_or_none(provider.get("code")),
+        "provider_kind": _str_or_none(provider.get("kind")),
+        "submitted_on": _str_or_none(top.get("submitted_on")),
+        "header_json": envelope_json,
+    }
+    docs: list[tuple] = []
+    services: list[tuple] = []
+    for key in [k for k in header if k in _KINDS]:      # the lists in the file's order, as the documents' keys
+        for row in rows.get(key) or ():
+            index = len(docs)
+            national_id = row[2]
+            docs.append(row[:6])
+            for code, served_on, qty in row[6]:
+                services.append((index, national_id, code, served_on, qty))
+    return _Prepared(batch_id, columns, docs, services)
 
 
 def _prepare(normalized: dict, consume: bool = False) -> _Prepared:
@@ -187,61 +250,27 @@ def _prepare(normalized: dict, consume: bool = False) -> _Prepared:
     batch_id = header.get("id")
     if not isinstance(batch_id, str) or not batch_id.strip():
         raise _bad_input("$.batch.id", "the batch id is missing", "شناسهٔ پرونده (batch.id) نیامده است")
-    provider = _dict(header.get("provider"))
-    provider_code = _str_or_none(provider.get("code"))
 
     envelope: dict = {}
-    doc_lists: list[tuple[str, str, list]] = []
+    doc_lists: list[tuple[str, list]] = []
     for key, value in normalized.items():
-        if key in ("prescriptions", "bills"):
+        if key in _KINDS:
             if not isinstance(value, list):
                 raise _bad_input(f"$.{key}", "must be a list", "باید فهرست باشد")
-            doc_lists.append((key, "prescription" if key == "prescriptions" else "bill", value))
+            doc_lists.append((key, value))
             envelope[key] = []        # keeps the key, its place and its presence; load_batch refills it
         else:
             envelope[key] = value
-    try:
-        envelope_json = _encode(envelope)
-    except (TypeError, ValueError, RecursionError) as exc:
-        raise _bad_input("$.batch", f"cannot be stored as JSON ({exc})", "قابل ذخیره به صورت JSON نیست") from None
-
-    docs: list[tuple] = []
-    service_rows: list[tuple] = []
+    prepare_rows(envelope, {})        # the header's checks and JSON before any document, as always
+    rows: dict[str, list[tuple]] = {}
     with _no_gc():
-        for key, kind, items in doc_lists:
-            scan = _prescription_scan if kind == "prescription" else _bill_scan
+        for key, items in doc_lists:
+            out = rows.setdefault(key, [])
             for i, doc in enumerate(items):
-                if not isinstance(doc, dict):
-                    raise _bad_input(f"$.{key}[{i}]", "a document must be a JSON object",
-                                     "سند باید یک شیء JSON باشد")
-                try:
-                    doc_json = _encode_utf8(doc)
-                except (TypeError, ValueError, RecursionError) as exc:
-                    raise _bad_input(f"$.{key}[{i}]", f"cannot be stored as JSON ({exc})",
-                                     "قابل ذخیره به صورت JSON نیست") from None
-                seq = doc.get("seq")
-                if not isinstance(seq, int) or isinstance(seq, bool):
-                    seq = None
-                insured = doc.get("insured")
-                national_id = _str_or_none(insured.get("national_id")) if isinstance(insured, dict) else None
-                date = _doc_date(kind, doc)
-                index = len(docs)
-                requested_total, found = scan(doc, date)
-                docs.append((kind, seq, national_id, date, requested_total, doc_json))
-                for code, served_on, qty in found:
-                    service_rows.append((index, national_id, code, served_on, qty, provider_code))
+                out.append(document_row(key, i, doc))
                 if consume:
                     items[i] = None
-
-    columns = {
-        "period": _str_or_none(header.get("period")),
-        "fund": _str_or_none(header.get("fund")),
-        "provider_code": provider_code,
-        "provider_kind": _str_or_none(provider.get("kind")),
-        "submitted_on": _str_or_none(header.get("submitted_on")),
-        "header_json": envelope_json,
-    }
-    return _Prepared(batch_id, columns, docs, service_rows)
+    return prepare_rows(envelope, rows)
 
 
 def _fetch_all(conn: Connection, stmt, params: dict) -> list[tuple]:
@@ -342,11 +371,17 @@ class Store:
             if row is not None and row.sha256 == sha256:
                 return ImportOutcome(row.pk, row.batch_id, created=False, replaced=False)
         with _no_gc():      # nothing here is cyclic; 300,000 row tuples would set off full collections
-            return self._import(normalized, str(source_file), sha256, who, consume)
+            return self._import(_prepare(normalized, consume), str(source_file), sha256, who)
 
-    def _import(self, normalized: dict, source_file: str, sha256: str, who: str,
-                consume: bool = False) -> ImportOutcome:
-        prepared = _prepare(normalized, consume)
+    def import_rows(self, rows: "_Prepared", *, source_file: str, sha256: str, who: str = "system") -> ImportOutcome:
+        """Store a batch prepared document by document (`prepare_rows(header, rows)`; the pipeline's path):
+        the same transaction and the same rules as import_batch."""
+        if not isinstance(sha256, str) or not sha256:
+            raise StoreError("sha256 of the source file is required", "چکیدهٔ sha256 فایل لازم است", "bad_input")
+        with _no_gc():
+            return self._import(rows, str(source_file), sha256, who)
+
+    def _import(self, prepared: "_Prepared", source_file: str, sha256: str, who: str) -> ImportOutcome:
         try:
             return self._import_prepared(prepared, source_file, sha256, who)
         except IntegrityError:
@@ -390,7 +425,7 @@ class Store:
                            "documents": len(prepared.docs)}
             self._append_event(conn, pk, revision, dict(payload, who=who, role=None, at=now))
             doc_pks = self._insert_documents(conn, pk, prepared.docs)
-            self._insert_services(conn, pk, doc_pks, prepared.services)
+            self._insert_services(conn, pk, doc_pks, prepared.services, prepared.columns["provider_code"])
         return ImportOutcome(pk, batch_id, created=True, replaced=row is not None)
 
     def _delete_documents(self, conn: Connection, batch_pk: int) -> None:
@@ -452,10 +487,11 @@ class Store:
                           [(pk, batch_pk, *doc) for pk, doc in zip(pks, docs)])
         return pks
 
-    def _insert_services(self, conn: Connection, batch_pk: int, doc_pks: list[int], rows: list[tuple]) -> None:
+    def _insert_services(self, conn: Connection, batch_pk: int, doc_pks: list[int], rows: list[tuple],
+                         provider: str | None = None) -> None:
         self._executemany(conn, services, SERVICE_COLUMNS,
                           [(batch_pk, doc_pks[i], nid, code, served_on, qty, provider)
-                           for i, nid, code, served_on, qty, provider in rows])
+                           for i, nid, code, served_on, qty in rows])
 
     # --- reading batches ------------------------------------------------------------------------------------
 

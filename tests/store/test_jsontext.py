@@ -64,3 +64,55 @@ def test_a_store_without_orjson_round_trips_too(sqlite_url, monkeypatch):
         store.import_batch(b, source_file="b.json", sha256=sha(b))
         assert store.load_batch("B/1404-07") == b
         assert [h.doc["seq"] for h in store.history({"0012345679", "0499370899"})] == [1, 1]
+
+
+# --- the review result's file (cli._write_json): json.dumps's bytes, written by orjson where they are the same ----
+
+def _std_file(obj) -> bytes:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+FILE_CASES = [
+    AWKWARD,
+    {"small": [1e-05, 1e-07, -4.1009591407650154e-05, 0.0001, 0.00012, 5e-324]},     # orjson spells these others
+    {"big": 2**64 + 1, "neg": -2**63 - 1},                                               # beyond orjson's integers
+    {1: "int key", "k": {2.5: "float key", None: "null key", True: "bool key"}},        # keys that are not text
+    {"text with e-": "post-op", "zeros": "0.0000"},                                     # harmless: the slow path
+    {"زیرنویس": ["یک‌دو ي ك", "\u2028\u2029", "\x7f", "😀", "\\u00e9"], "n": [0, -0.0, 1e16, 1.5e300, 2**63 - 1]},
+    [], "", 0, None,
+]
+
+
+@pytest.mark.parametrize("obj", FILE_CASES, ids=range(len(FILE_CASES)))
+def test_the_result_file_is_byte_for_byte_what_json_dumps_wrote(obj):
+    assert jsontext.dumps_file(obj) == _std_file(obj)
+
+
+def test_a_review_result_through_the_cli_writer(tmp_path):
+    """cli._write_json on a real review result of every provider kind's lines: the bytes the standard library
+    wrote before (compact, Persian as is, then a line end)."""
+    import os
+
+    from desktop.cli import _write_json, main
+    from desktop.synth import generate_batch, write_batch
+
+    f = tmp_path / "b.json"
+    write_batch(f, generate_batch(60, seed=9, provider_kind="hospital", n_bills=12))
+    out = tmp_path / "r.json"
+    assert main(["review", str(f), "--out", str(out), "--db", f"sqlite:///{tmp_path / 'db.sqlite'}", "-q"]) == 0
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert any(isinstance(x, float) for d in result["bills"] for x in _numbers(d))      # floats are written too
+    _write_json(str(tmp_path / "again.json"), result)
+    expected = _std_file(result) + os.linesep.encode()
+    assert (tmp_path / "again.json").read_bytes() == expected == out.read_bytes()
+
+
+def _numbers(x):
+    if isinstance(x, dict):
+        for v in x.values():
+            yield from _numbers(v)
+    elif isinstance(x, list):
+        for v in x:
+            yield from _numbers(v)
+    elif isinstance(x, (int, float)) and not isinstance(x, bool):
+        yield x

@@ -89,3 +89,47 @@ def test_the_pipeline_releases_the_model_and_gives_the_same_result(tmp_path):
         assert (loaded[0].batch is None) is release and loaded[0].normalized is None
         results.append(run.results[0])
     assert results[0] == results[1]
+
+
+def _table(url: str, sql: str) -> list:
+    import sqlite3
+    con = sqlite3.connect(url.removeprefix("sqlite:///"))
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_rows_prepared_during_intake_store_what_import_batch_stores(tmp_path):
+    """The pipeline's path (intake prepare=document_row, prepare_rows, import_rows) against import_batch: the
+    same batch row, documents (JSON text and columns, in order) and services."""
+    from desktop.intake import load_batch
+    from desktop.store import document_row, prepare_rows
+    from desktop.synth import generate_batch, write_batch
+
+    f = tmp_path / "b.json"
+    doc = generate_batch(40, seed=6, provider_kind="hospital", n_bills=10)
+    doc = {"bills": doc.pop("bills"), **doc}          # the lists in another order: kept as the file has them
+    write_batch(f, doc)
+    whole, streamed = load_batch(f), load_batch(f, prepare=document_row)
+    assert whole.ok and streamed.ok
+    urls = [f"sqlite:///{tmp_path / n}" for n in ("a.sqlite", "b.sqlite")]
+    with Store.open(urls[0]) as store:
+        store.import_batch(whole.normalized, source_file="b.json", sha256="s")
+    with Store.open(urls[1]) as store:
+        out = store.import_rows(prepare_rows(streamed.normalized, streamed.prepared), source_file="b.json",
+                                sha256="s")
+        assert out.created and not out.replaced
+        again = store.import_rows(prepare_rows(streamed.normalized, streamed.prepared), source_file="b.json",
+                                  sha256="s")
+        assert not again.created                      # the same file again: nothing changes
+        assert store.load_batch(doc["batch"]["id"]) == whole.normalized
+    for sql in ("SELECT batch_id, period, fund, provider_code, provider_kind, submitted_on, header_json, sha256 "
+                "FROM batches",
+                "SELECT pk, kind, seq, national_id, served_on, requested_total, doc_json, typeof(doc_json) "
+                "FROM documents ORDER BY pk",
+                "SELECT document_pk, national_id, code, served_on, qty, provider_code FROM services ORDER BY pk"):
+        a, b = (_table(u, sql) for u in urls)
+        assert a == b and a, sql
+    kinds = [r[0] for r in _table(urls[1], "SELECT kind FROM documents ORDER BY pk")]
+    assert kinds[0] == "bill" and kinds[-1] == "prescription"

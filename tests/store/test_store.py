@@ -314,7 +314,7 @@ def _fail_after_documents(store: Store, monkeypatch):
     """Make the import fail after the batch row, its event and every document row were written."""
     seen = {}
 
-    def failing_insert_services(self, conn, batch_pk, doc_pks, rows):
+    def failing_insert_services(self, conn, batch_pk, doc_pks, rows, *provider):
         seen["documents_in_transaction"] = conn.execute(
             select(func.count()).select_from(documents).where(documents.c.batch_pk == batch_pk)).scalar()
         raise Boom("disk full (injected)")
