@@ -60,8 +60,10 @@ def load_reference(tariff: str | None = None, params: str | None = None):
     return ref
 
 
-def read_batches(paths: Iterable[str | Path], *, for_store: bool = False) -> list[LoadedBatch]:
+def read_batches(paths: Iterable[str | Path], *, for_store: bool = False,
+                 before: Callable[[int, Path], None] | None = None) -> list[LoadedBatch]:
     """Intake every file; InputError with every problem of every file if any is invalid (nothing stored).
+    `before(i, path)` is called before each file is read (the desk's progress; it may raise to cancel).
 
     for_store=True (review_files): each document is read, checked and serialised for the store one at a time
     (desktop.store.document_row; `rows` instead of `normalized`): the file's JSON tree is never whole in memory
@@ -71,8 +73,10 @@ def read_batches(paths: Iterable[str | Path], *, for_store: bool = False) -> lis
     from desktop.store import document_row, prepare_rows
 
     loaded, problems = [], []
-    for path in paths:
+    for i, path in enumerate(paths):
         path = Path(path)
+        if before is not None:
+            before(i, path)
         res = load_batch(path, prepare=document_row if for_store and not problems else None)
         if not res.ok:
             problems.extend(res.problems)

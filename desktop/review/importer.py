@@ -7,12 +7,10 @@ InputError carries every located problem of every file (desktop.domain.problems)
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from desktop.domain.problems import InputError
 
 from .errors import ReviewError
 
@@ -48,25 +46,20 @@ def import_files(paths: Iterable[str | Path], *, store, rules=None, ref=None, pr
     """Validate every file, then store and review each batch in order (earlier files are the insured's history
     for later ones, as on the command line).  Raises InputError (nothing stored) if any file is invalid,
     Cancelled if `cancelled()` turned true before storing began."""
-    from desktop.intake import load_batch
-    from desktop.pipeline import LoadedBatch, gc_paused, load_reference, review_loaded
+    from desktop.pipeline import gc_paused, load_reference, read_batches, review_loaded
 
     progress = progress or _noop
     paths = [Path(p) for p in paths]
-    loaded, problems = [], []
+
+    def before(i: int, path: Path) -> None:
+        if cancelled():
+            raise Cancelled()
+        progress("read", i, len(paths), path.name)
+
     with gc_paused():
-        for i, path in enumerate(paths):
-            if cancelled():
-                raise Cancelled()
-            progress("read", i, len(paths), path.name)
-            res = load_batch(path)
-            if not res.ok:
-                problems.extend(res.problems)
-                continue
-            sha = hashlib.sha256(path.read_bytes()).hexdigest()
-            loaded.append(LoadedBatch(str(path), sha, res.batch, res.normalized))
-        if problems:
-            raise InputError(problems)
+        # as `rasidegi review` reads: document by document, serialised for the store as read (the file's JSON tree
+        # is never whole in memory); InputError with every problem of every file, nothing stored
+        loaded = read_batches(paths, for_store=True, before=before)
         if cancelled():
             raise Cancelled()
         if rules is None:
