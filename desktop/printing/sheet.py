@@ -486,11 +486,21 @@ def render_sheet(result: dict, path, *, batch: dict | None = None, store=None, s
     prev_from_store = previous is None
 
     def record() -> None:
-        if prev_from_store:
-            _check_not_overtaken(store, batch_id, prev, version)
         issuer = who or default_who(signer_list)
         role = signer_list[0].role if signer_list and not who else None
-        info.event_id = store.record_event(batch_id, info.to_event(issuer, role, reason))
+        if not prev_from_store:
+            info.event_id = store.record_event(batch_id, info.to_event(issuer, role, reason))
+            return
+        _check_not_overtaken(store, batch_id, prev, version)         # the Persian message, in the common case
+        from desktop.store import StoreError
+        try:        # and atomically: the check and the record in one transaction (two desks at the same moment)
+            info.event_id = store.record_event(batch_id, info.to_event(issuer, role, reason),
+                                               expect_last=(SHEET_EVENT, "sheet_id", (prev or {}).get("sheet_id")))
+        except StoreError as exc:
+            if exc.code != "conflict":
+                raise
+            _check_not_overtaken(store, batch_id, prev, version)
+            raise
 
     safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in batch_id) or "sheet"
     return Draft("sheet", path, info, record if store is not None else None,

@@ -630,10 +630,14 @@ class Store:
             role=payload.get("role"), kind=payload["kind"], payload_json=_encode(payload),
         )).inserted_primary_key[0]
 
-    def record_event(self, batch_id: str, event: dict) -> int:
+    def record_event(self, batch_id: str, event: dict, *, expect_last: tuple[str, str, object] | None = None) -> int:
         """Append a decision/audit event (who, role, at, kind, seq, line, heading, mark, amount, reason, …).
         Events are never updated or deleted (the database refuses it).  `at` defaults to now (UTC ISO-8601).
-        Returns the event's id."""
+        Returns the event's id.
+
+        expect_last=(kind, key, value): append only if the batch's last event of `kind` has `key` == value (None:
+        there is no such event), checked in the same write transaction with the batch locked — two desks issuing
+        version 2 of one sheet at once cannot both succeed.  Otherwise StoreError `conflict`, nothing written."""
         if not isinstance(event, dict):
             raise StoreError("an event must be a dict", "رویداد باید یک شیء باشد", "bad_event")
         for key in ("who", "kind"):
@@ -654,7 +658,20 @@ class Store:
             raise StoreError(f"the event cannot be stored as JSON ({exc})",
                              "رویداد قابل ذخیره به صورت JSON نیست", "bad_event") from None
         with write_connection(self._engine) as conn:
-            row = self._require_batch(conn, batch_id)
+            row = self._require_batch(conn, batch_id, lock=expect_last is not None)
+            if expect_last is not None:
+                kind, key, value = expect_last
+                last = None
+                for (text,) in conn.execute(select(events.c.payload_json).where(events.c.batch_pk == row.pk)
+                                            .order_by(events.c.pk.desc())):
+                    ev = _decode(text)
+                    if ev.get("kind") == kind:
+                        last = ev
+                        break
+                if (last or {}).get(key) != value:
+                    raise StoreError(f"batch {batch_id!r}: the last {kind} event has {key}="
+                                     f"{(last or {}).get(key)!r}, not {value!r} (recorded meanwhile by another desk)",
+                                     f"پرونده «{batch_id}» در این فاصله در میز دیگری تغییر کرده است", "conflict")
             return self._append_event(conn, row.pk, row.revision, payload)
 
     def events(self, batch_id: str) -> list[dict]:

@@ -253,3 +253,39 @@ def test_an_all_ticked_batch_prints_an_empty_table(tmp_path):
     assert info.rows == 0
     assert norm("هیچ مبلغی تعدیل یا کسر نشده است") in norm("\n".join(pdf_text(out)))
     assert verify_pdf(out).ok
+
+
+def test_two_desks_issuing_the_same_version_at_once_cannot_both_succeed(tmp_path, demo, demo_store, monkeypatch):
+    """The check that no version was issued since the preview and the record are one transaction: with the
+    early (read-only) check out of the way, as when two desks pass it in the same instant, the second issue of
+    version 1 is refused and nothing is written."""
+    import pytest
+
+    import desktop.printing.sheet as sheet_mod
+    from desktop.printing.draft import StaleDraft
+    from desktop.store import StoreError
+    batch, result = demo
+    a = sheet_mod.render_sheet(result, tmp_path / "a.pdf", batch=batch, store=demo_store, now=NOW)
+    b = sheet_mod.render_sheet(result, tmp_path / "b.pdf", batch=batch, store=demo_store, now=NOW)
+    assert a.info.version == b.info.version == 1
+    monkeypatch.setattr(sheet_mod, "_check_not_overtaken", lambda *args: None)
+    a.issue()
+    with pytest.raises((StoreError, StaleDraft)):
+        b.issue()
+    issued = [e for e in demo_store.events(result["batch_id"]) if e.get("kind") == sheet_mod.SHEET_EVENT]
+    assert [e["version"] for e in issued] == [1] and issued[0]["code"] == a.info.code
+
+
+def test_record_event_expect_last(demo_store, demo):
+    import pytest
+
+    from desktop.store import StoreError
+    bid = demo[1]["batch_id"]
+    n = len(demo_store.events(bid))
+    demo_store.record_event(bid, {"kind": "probe", "who": "t", "tag": "x"}, expect_last=("probe", "tag", None))
+    demo_store.record_event(bid, {"kind": "other", "who": "t"})
+    demo_store.record_event(bid, {"kind": "probe", "who": "t", "tag": "y"}, expect_last=("probe", "tag", "x"))
+    with pytest.raises(StoreError) as err:
+        demo_store.record_event(bid, {"kind": "probe", "who": "t", "tag": "z"}, expect_last=("probe", "tag", "x"))
+    assert err.value.code == "conflict" and "میز دیگری" in err.value.message_fa
+    assert [e.get("tag") for e in demo_store.events(bid)[n:]] == ["x", None, "y"]

@@ -316,7 +316,7 @@ def test_a_failed_record_leaves_no_file_and_can_be_retried(demo_store, tmp_path,
     assert draft.info.version == before + 1 and len(_events(demo_store, DEMO_ID)) == before
     real = demo_store.record_event
 
-    def broken(batch_id, event):
+    def broken(batch_id, event, **_kw):
         raise RuntimeError("database is locked")
 
     monkeypatch.setattr(demo_store, "record_event", broken)
