@@ -113,24 +113,24 @@ def _months(first, last) -> tuple[JMonth, JMonth]:
 check_period = _months
 
 
-def _collect(store, provider_code: str, a: JMonth, b: JMonth) -> list[tuple[dict, dict | None]]:
-    """[(batch header, latest result or None)] of the provider's batches in the period, by month then import."""
+def _collect(store, provider_code: str, a: JMonth, b: JMonth) -> list[tuple[dict, int, dict | None]]:
+    """[(batch header, documents, latest result or None)] of the provider's batches in the period, by month then
+    import.  Reads the batch list and only the headers and results of the provider's batches in the period (not
+    every stored batch's documents)."""
+    from desktop.review.queries import batch_header, batch_rows
+
     found = []
-    for bid in store.batch_ids():
-        batch = store.load_batch(bid)
-        if not batch:
-            continue
-        header = batch.get("batch") or {}
-        if (header.get("provider") or {}).get("code") != provider_code:
+    for row in batch_rows(store):
+        if row.provider_code != provider_code:
             continue
         try:
-            month = parse_month(str(header.get("period")))
+            month = parse_month(str(row.period))
         except ValueError:
             continue
         if not (a <= month <= b):
             continue
-        docs = len(batch.get("prescriptions") or []) + len(batch.get("bills") or [])
-        found.append((str(month), len(found), header, docs, store.load_result(bid)))
+        header = (batch_header(store, row.batch_id) or {}).get("batch") or {}
+        found.append((str(month), row.pk, header, row.documents, store.load_result(row.batch_id)))
     found.sort(key=lambda t: (t[0], t[1]))
     return [(h, docs, r) for _, _, h, docs, r in found]
 
