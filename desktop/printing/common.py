@@ -19,7 +19,7 @@ from .layout import MARGIN, PAGE, draw_pair, draw_qr, draw_text
 from .persian import FA, FA_BOLD, LATIN, LATIN_BOLD
 from .settings import OfficeSettings
 
-__all__ = ["Signer", "ROLE_FA", "normalize_signers", "issue_stamp", "SealHolder", "Band", "notes_block",
+__all__ = ["Signer", "ROLE_FA", "normalize_signers", "issue_stamp", "SealHolder", "Band", "notes_block", "save_sealed",
            "signature_block", "LABELS"]
 
 ROLE_FA = {"technical_reviewer": "کارشناس رسیدگی فنی", "accountant": "کارشناس حسابداری",
@@ -268,3 +268,26 @@ def signature_block(doc, signers: list[Signer], holder: SealHolder, *, issued_on
             draw_text(c, tx, top - 46 - i * 11, line, size=7.5, logical=False)
 
     doc.add(h, draw)
+
+
+def save_sealed(doc, holder: SealHolder, payload: dict, path, *, office: OfficeSettings, title: str,
+                subject: str) -> tuple[str, int, str]:
+    """Seal `payload` with the office key (the holder gets the seal and its verification code, which every page
+    prints), then write `doc` to `path` with the seal in the PDF's Keywords.  Returns (seal, pages, key
+    fingerprint).  The sheet's and the report's last step."""
+    from .seal import KEYWORDS_PREFIX, make_seal, office_key, verification_code
+
+    key = office_key()
+    payload["k"] = key.fingerprint
+    seal, sig = make_seal(payload, key)
+    holder.seal, holder.code = seal, verification_code(sig)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    c = Canvas(str(path), pagesize=PAGE, pageCompression=1)
+    c.setTitle(title)
+    c.setAuthor(office.office_line())
+    c.setSubject(subject)
+    c.setCreator("rasidegi")
+    c.setKeywords(KEYWORDS_PREFIX + seal)
+    fa.warm_up(c)
+    return seal, doc.save(c), key.fingerprint

@@ -10,7 +10,6 @@ event on every batch in it (the received date and the deadline: what GEN-24 late
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import uuid
 from dataclasses import dataclass
@@ -18,16 +17,16 @@ from datetime import datetime
 from pathlib import Path
 
 from reportlab.lib import colors
-from reportlab.pdfgen.canvas import Canvas
 
 from desktop.domain.jalali import JDate, JMonth, parse_date, parse_month
 from desktop.domain.problems import InputError, Problem
 
 from . import persian as fa
-from .common import LABELS, Band, SealHolder, default_who, issue_stamp, normalize_signers, notes_block, signature_block
+from .common import (LABELS, Band, SealHolder, default_who, issue_stamp, normalize_signers, notes_block,
+                     save_sealed, signature_block)
 from .draft import Draft
-from .layout import PAGE, Column, Document, GridSpec, draw_pair
-from .seal import KEYWORDS_PREFIX, make_seal, office_key, verification_code
+from .layout import Column, Document, GridSpec, draw_pair
+from .seal import rows_digest
 from .settings import OfficeSettings, load_office
 from .sheet import CLAUSE_GRID, clause_rows, rule_texts, sheet_rows
 
@@ -264,32 +263,21 @@ def render_report(store, provider_code: str, first, last, path, *, received_on=N
     doc.add(30, deadline_box, gap=10)
     signature_block(doc, signer_list, holder, issued_on=issued_on)
 
-    key = office_key()
     report_id = uuid.uuid4().hex[:12]
     payload = {"t": "r", "id": report_id, "pc": provider_code, "f": str(a), "to": str(b), "at": issued,
                "rc": str(received), "dl": str(deadline), "rows": len(rows),
-               "d": hashlib.sha256("\n".join(keys).encode()).hexdigest()[:16], "g": [grand[k] for k in SUMS],
-               "cg": cgrand["amount"], "cd": hashlib.sha256("\n".join(ckeys).encode()).hexdigest()[:16],
-               "p": len(doc.pages), "k": key.fingerprint}
-    seal, sig = make_seal(payload, key)
-    holder.seal, holder.code = seal, verification_code(sig)
-
+               "d": rows_digest(keys), "g": [grand[k] for k in SUMS],
+               "cg": cgrand["amount"], "cd": rows_digest(ckeys), "p": len(doc.pages)}
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    c = Canvas(str(path), pagesize=PAGE, pageCompression=1)
-    c.setTitle(f"گزارش عملکرد — {provider_code} — {a} تا {b}")
-    c.setAuthor(office.office_line())
-    c.setSubject(f"rasidegi performance report {provider_code} {a}-{b}")
-    c.setCreator("rasidegi")
-    c.setKeywords(KEYWORDS_PREFIX + seal)
-    fa.warm_up(c)
-    pages = doc.save(c)
+    seal, pages, fingerprint = save_sealed(doc, holder, payload, path, office=office,
+                                           title=f"گزارش عملکرد — {provider_code} — {a} تا {b}",
+                                           subject=f"rasidegi performance report {provider_code} {a}-{b}")
 
     totals = {k: grand[k] for k in ("requested", "approved", "deducted", "insured_share", "org_share")}
     info = ReportInfo(path=path, report_id=report_id, provider_code=provider_code, first=str(a), last=str(b),
                       batches=[h.get("id") for h, _, _ in batches], received_on=str(received),
                       objection_deadline=str(deadline), code=holder.code, issued_at=issued, pages=pages,
-                      totals=totals, key=key.fingerprint, seal=seal, event_ids=[])
+                      totals=totals, key=fingerprint, seal=seal, event_ids=[])
 
     def record() -> None:
         issuer = who or default_who(signer_list)

@@ -48,6 +48,12 @@ def _b32d(text: str) -> bytes:
     return base64.b32decode(text + "=" * (-len(text) % 8))
 
 
+def rows_digest(keys: list[str]) -> str:
+    """The signed digest of a printed table: its rows' signed cells (one key per row), the writer's and the
+    verifier's alike."""
+    return hashlib.sha256("\n".join(keys).encode("utf-8")).hexdigest()[:16]
+
+
 def canonical(obj) -> bytes:
     """The bytes that are signed: compact JSON, keys sorted, UTF-8."""
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")

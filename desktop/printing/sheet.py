@@ -14,7 +14,6 @@ objection) makes the next version, which names the one it replaces.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import uuid
 from dataclasses import dataclass
@@ -23,15 +22,14 @@ from pathlib import Path
 from typing import Any
 
 from reportlab.lib import colors
-from reportlab.pdfgen.canvas import Canvas
 
 from . import persian as fa
 from .common import (LABELS, Band, SealHolder, default_who, issue_stamp, normalize_signers, notes_block,
-                     signature_block)
+                     save_sealed, signature_block)
 from .draft import Draft, StaleDraft
 from .layout import MARGIN, PAGE, Column, Document, GridSpec, draw_text
 from .persian import FA, FA_BOLD
-from .seal import KEYWORDS_PREFIX, make_seal, office_key, verification_code
+from .seal import rows_digest
 from .settings import OfficeSettings, load_office
 
 __all__ = ["write_sheet", "render_sheet", "SheetInfo", "sheet_rows", "SHEET_GRID", "CLAUSE_GRID", "RECON_GRID",
@@ -336,9 +334,6 @@ def _previous(previous, store, batch_id: str) -> dict | None:
     raise TypeError("previous must be a SheetInfo, a sheet_issued event or None")
 
 
-def _digest(keys: list[str]) -> str:
-    return hashlib.sha256("\n".join(keys).encode("utf-8")).hexdigest()[:16]
-
 
 # --- the sheet -------------------------------------------------------------------------------------------------
 
@@ -457,32 +452,21 @@ def render_sheet(result: dict, path, *, batch: dict | None = None, store=None, s
     rkeys = _totals_and_reconciliation(doc, totals, recon, has_declared=bool(header.get("declared")))
     signature_block(doc, signer_list, holder, issued_on=issued_on)
 
-    key = office_key()
     payload = {"t": "s", "id": sheet_id, "b": batch_id, "n": version, "at": issued,
                "tot": [totals[k] for k in TOTAL_KEYS],
                "g": [grand["requested"], grand["approved"], grand["deducted"]], "rows": len(rows),
-               "d": _digest(keys), "cg": cgrand["amount"], "cd": _digest(ckeys), "p": len(doc.pages),
-               "rd": _digest(rkeys), "pc": provider.get("code"), "rc": header.get("submitted_on"),
-               "k": key.fingerprint}
+               "d": rows_digest(keys), "cg": cgrand["amount"], "cd": rows_digest(ckeys), "p": len(doc.pages),
+               "rd": rows_digest(rkeys), "pc": provider.get("code"), "rc": header.get("submitted_on")}
     if prev:
         payload["r"] = prev.get("code")
-    seal, sig = make_seal(payload, key)
-    holder.seal, holder.code = seal, verification_code(sig)
-
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    c = Canvas(str(path), pagesize=PAGE, pageCompression=1)
-    c.setTitle(f"برگ تعدیلات و کسورات — {batch_id}")
-    c.setAuthor(office.office_line())
-    c.setSubject(f"rasidegi adjustment sheet {batch_id} v{version}")
-    c.setCreator("rasidegi")
-    c.setKeywords(KEYWORDS_PREFIX + seal)
-    fa.warm_up(c)
-    pages = doc.save(c)
+    seal, pages, fingerprint = save_sealed(doc, holder, payload, path, office=office,
+                                           title=f"برگ تعدیلات و کسورات — {batch_id}",
+                                           subject=f"rasidegi adjustment sheet {batch_id} v{version}")
 
     info = SheetInfo(path=path, sheet_id=sheet_id, batch_id=batch_id, version=version, replaces=prev,
                      code=holder.code, issued_at=issued, pages=pages, rows=len(rows), totals=totals,
-                     key=key.fingerprint, seal=seal)
+                     key=fingerprint, seal=seal)
     prev_from_store = previous is None
 
     def record() -> None:

@@ -10,7 +10,6 @@
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +18,8 @@ from desktop.domain.fa import fa_digits
 from . import persian as fa
 from .common import LABELS
 from .layout import FOOTER_HEIGHT, MARGIN, PAGE, GridSpec, baseline_offset, cell_key, head_height, parse_amount
-from .seal import KEYWORDS_PREFIX, SealError, check_signature, open_seal, trusted_keys, verification_code
+from .seal import (KEYWORDS_PREFIX, SealError, check_signature, open_seal, rows_digest, trusted_keys,
+                   verification_code)
 
 __all__ = ["VerifyOutcome", "verify_pdf", "verify_seal", "check_register"]
 
@@ -222,8 +222,8 @@ def parse_grid(pages: list[list[Chunk]], spec: GridSpec, right: float, bottom: f
 
 
 def _digest(spec: GridSpec, rows: list[dict]) -> str:
-    keys = ["\t".join(cell_key(c.kind, r.get(c.key, [])) for c in spec.columns if c.signed) for r in rows]
-    return hashlib.sha256("\n".join(keys).encode("utf-8")).hexdigest()[:16]
+    return rows_digest(["\t".join(cell_key(c.kind, r.get(c.key, [])) for c in spec.columns if c.signed)
+                        for r in rows])
 
 
 def _check_grid(out: VerifyOutcome, parsed: ParsedGrid, spec: GridSpec, name_fa: str, *, rows: int | None,
