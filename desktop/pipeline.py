@@ -93,14 +93,14 @@ def read_batches(paths: Iterable[str | Path], *, for_store: bool = False,
     return loaded
 
 
-def _history_for(store, loaded: LoadedBatch):
-    """The insured's earlier documents from the store, as an engine HistoryIndex; with the physicians' records of
-    other batches' bills (_physician_history) and the bill facts of the batch itself (HistoryIndex.preload)."""
+def history_for(store, b):
+    """The history the engine reviews the ClaimBatch `b` with: its insured's earlier documents from the store, as
+    an engine HistoryIndex, with the physicians' records of other batches' bills (_physician_history) and the
+    bill facts of the batch itself (HistoryIndex.preload).  The pipeline's and the desk's re-run (review.rerun)."""
     from desktop.engine.history import HistoryIndex
     from desktop.intake import build_batch, build_bill, build_prescription
 
     index = HistoryIndex()
-    b = loaded.batch
     nids = set()
     docs = [d for lst in (b.prescriptions, b.bills) if isinstance(lst, list) for d in lst]
     for doc in docs:
@@ -176,7 +176,7 @@ def _physician_history(store, batch, index) -> None:
     from desktop.intake import build_batch, build_bill
     from desktop.review.queries import batch_header, batch_rows, document_index, documents_json
 
-    # the batch's insured's stored bills are in the index already (_history_for)
+    # the batch's insured's stored bills are in the index already (history_for)
     insured = {n for bill in bills
                if isinstance(n := getattr(getattr(bill, "insured", None), "national_id", None), str) and n}
     lo, hi = min(dates) + (-PHYSICIAN_LOOKBACK_DAYS), max(dates)
@@ -223,7 +223,7 @@ def review_loaded(loaded: list[LoadedBatch], *, store, ref, rules,
                                                 consume=True)  # the JSON tree is freed document by document
         run.imports.append(outcome_import)
         lb.normalized = lb.rows = None    # stored; the engine reads the typed model — free the JSON / the rows
-        history = _history_for(store, lb)
+        history = history_for(store, lb.batch)
         if progress:
             progress("review", i, len(loaded))
         outcome = review_batch(lb.batch, ref, rules, history)

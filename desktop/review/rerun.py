@@ -312,13 +312,13 @@ def _review(store, header: dict, docs: list[tuple[DocRow, dict]], rules, ref) ->
     from desktop.engine.evaluate import review_batch
     from desktop.engine.result import to_result
     from desktop.intake import build_batch
-    from desktop.pipeline import LoadedBatch, _history_for
+    from desktop.pipeline import history_for
 
     normalized = {k: v for k, v in header.items() if k not in ("prescriptions", "bills")}
     normalized["prescriptions"] = [d for r, d in docs if r.kind == "prescription"]
     normalized["bills"] = [d for r, d in docs if r.kind == "bill"]
     batch = build_batch(normalized)
-    history = _history_for(store, LoadedBatch("", "", batch, None))
+    history = history_for(store, batch)
     result = to_result(review_batch(batch, ref, rules, history))
     out = {}
     for kind, key in (("prescription", "prescriptions"), ("bill", "bills")):

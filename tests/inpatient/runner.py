@@ -66,7 +66,7 @@ def review_case(case: dict) -> dict:
         for i, h in enumerate(inp.get("history") or []):
             history.add_batch(_batch(h, tmp, f"h{i}.json"))   # as the CLI reads earlier batches back from the store
         batch = _batch(inp["batch"], tmp, "b.json")
-        history.preload(batch)      # as pipeline._history_for: the batch's own bills' stays and physicians
+        history.preload(batch)      # as pipeline.history_for: the batch's own bills' stays and physicians
         return to_result(review_batch(batch, ref, rs, history))
 
 

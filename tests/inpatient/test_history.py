@@ -7,12 +7,12 @@ import copy
 
 import pytest
 
-from desktop.domain.jalali import JDate, parse_date, parse_datetime
+from desktop.domain.jalali import parse_date, parse_datetime
 from desktop.engine.history import AnesthesiaRecord, HistoryIndex, StayRecord, person_key
 from desktop.inpatient.beddays import days_over_limit
 from desktop.intake import build_batch
 from tests.inpatient import casegen
-from tests.inpatient.casegen import ANESTHETIST, BILL, PARAMS, PROVIDER, RES3, anes, merge, proc
+from tests.inpatient.casegen import ANESTHETIST, BILL, PROVIDER, RES3, anes, merge, proc
 from tests.inpatient.runner import review_case
 
 
@@ -205,7 +205,7 @@ def _current(bills):
 
 
 def test_store_physician_records_of_other_patients_within_the_window(tmp_path):
-    from desktop.pipeline import PHYSICIAN_LOOKBACK_DAYS, _history_for
+    from desktop.pipeline import PHYSICIAN_LOOKBACK_DAYS, history_for
     other = casegen.OTHER_PATIENT
     # admitted 62 days before the anaesthesia date (07/02 − 62 = 05/02): read; 05/01: outside the window
     near = {"seq": 1, "insured": other, "admitted_at": "1404/05/02 10:00", "discharged_at": "1404/07/04 10:00",
@@ -218,7 +218,7 @@ def test_store_physician_records_of_other_patients_within_the_window(tmp_path):
     assert PHYSICIAN_LOOKBACK_DAYS == 62
     st = _store_with(tmp_path, [hist])
     try:
-        index = _history_for(st, _loaded(_current([{"anesthesia": [anes()]}]), tmp_path))
+        index = history_for(st, _loaded(_current([{"anesthesia": [anes()]}]), tmp_path).batch)
     finally:
         st.close()
     got = sorted((r.batch_id, r.seq) for r in index.anesthesia("A-100"))
@@ -229,11 +229,11 @@ def test_store_physician_records_of_other_patients_within_the_window(tmp_path):
 
 def test_store_not_read_for_a_batch_without_physician_records(tmp_path, monkeypatch):
     import desktop.review.queries as q
-    from desktop.pipeline import _history_for
+    from desktop.pipeline import history_for
     st = _store_with(tmp_path, [])
     monkeypatch.setattr(q, "batch_rows", lambda store: pytest.fail("the store was scanned"))
     try:
-        index = _history_for(st, _loaded(_current([{"procedures": [proc("300100")]}]), tmp_path))
+        index = history_for(st, _loaded(_current([{"procedures": [proc("300100")]}]), tmp_path).batch)
     finally:
         st.close()
     assert len(list(index.stays(casegen.NID))) == 1                # the batch's own bill, preloaded

@@ -72,10 +72,9 @@ def test_shares_and_deductions_agree_with_the_engine_line_by_line(source, tmp_pa
         # the engine's own outcome (line-level shares are not in review-result/1): run it again on the stored batch
         from desktop.engine.evaluate import review_batch
         from desktop.intake import build_batch
-        from desktop.pipeline import LoadedBatch, _history_for
-        normalized = store.load_batch(batch_id)
-        lb = LoadedBatch("x", "unused", build_batch(normalized), normalized)
-        outcome = review_batch(lb.batch, reference, rules, _history_for(store, lb))
+        from desktop.pipeline import history_for
+        batch = build_batch(store.load_batch(batch_id))
+        outcome = review_batch(batch, reference, rules, history_for(store, batch))
         checked = 0
         for d in outcome.documents:
             i = session.index_of(d.kind, d.seq)
