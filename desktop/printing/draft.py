@@ -16,7 +16,7 @@ import threading
 from pathlib import Path
 from typing import Any, Callable
 
-__all__ = ["Draft", "StaleDraft"]
+__all__ = ["Draft", "StaleDraft", "issue_to"]
 
 
 class StaleDraft(RuntimeError):
@@ -91,3 +91,20 @@ class Draft:
             self.path.unlink()
         except FileNotFoundError:
             pass
+
+
+def issue_to(path, render: Callable[[Path], Draft]):
+    """Render (`render(tmp)` → Draft) to a temporary file beside `path`, issue it, then put the file in place;
+    if rendering or the issue fails no file is left and nothing is recorded.  Returns the issued info, its
+    `path` set to `path` (write_sheet, write_report: the CLI and the desk's direct issue)."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        draft = render(tmp)
+        draft.issue()
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    draft.info.path = path
+    return draft.info

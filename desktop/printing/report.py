@@ -10,7 +10,6 @@ event on every batch in it (the received date and the deadline: what GEN-24 late
 """
 from __future__ import annotations
 
-import os
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,7 +23,7 @@ from desktop.domain.problems import InputError, Problem
 from . import persian as fa
 from .common import (LABELS, Band, SealHolder, default_who, issue_stamp, normalize_signers, notes_block,
                      save_sealed, signature_block)
-from .draft import Draft
+from .draft import Draft, issue_to
 from .layout import Column, Document, GridSpec, draw_pair
 from .seal import rows_digest
 from .settings import OfficeSettings, load_office
@@ -146,18 +145,8 @@ def write_report(store, provider_code: str, first, last, path, *, received_on=No
     """Write the performance report of `provider_code` for the months first…last (at most three) to `path` and
     issue it: `render_report` to a temporary file beside `path`, the events recorded, then the file put in place
     (if an event cannot be recorded, no file is left).  Arguments: those of `render_report`."""
-    path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        draft = render_report(store, provider_code, first, last, tmp, received_on=received_on, signers=signers,
-                              office=office, who=who, now=now)
-        draft.issue()
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    draft.info.path = path
-    return draft.info
+    return issue_to(path, lambda tmp: render_report(store, provider_code, first, last, tmp, received_on=received_on,
+                                                    signers=signers, office=office, who=who, now=now))
 
 
 def render_report(store, provider_code: str, first, last, path, *, received_on=None, signers=None,

@@ -14,7 +14,6 @@ objection) makes the next version, which names the one it replaces.
 """
 from __future__ import annotations
 
-import os
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,7 +25,7 @@ from reportlab.lib import colors
 from . import persian as fa
 from .common import (LABELS, Band, SealHolder, default_who, issue_stamp, normalize_signers, notes_block,
                      save_sealed, signature_block)
-from .draft import Draft, StaleDraft
+from .draft import Draft, StaleDraft, issue_to
 from .layout import MARGIN, PAGE, Column, Document, GridSpec, draw_text
 from .persian import FA, FA_BOLD
 from .seal import rows_digest
@@ -343,18 +342,9 @@ def write_sheet(result: dict, path, *, batch: dict | None = None, store=None, si
     """Write the adjustment sheet of `result` (review-result/1, the engine's or a reviewed one) to `path` and
     issue it: `render_sheet` to a temporary file beside `path`, the issue recorded, then the file put in place
     (if the event cannot be recorded, no file is left).  Arguments: those of `render_sheet`."""
-    path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        draft = render_sheet(result, tmp, batch=batch, store=store, signers=signers, office=office,
-                             previous=previous, reason=reason, who=who, now=now)
-        draft.issue()
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    draft.info.path = path
-    return draft.info
+    return issue_to(path, lambda tmp: render_sheet(result, tmp, batch=batch, store=store, signers=signers,
+                                                   office=office, previous=previous, reason=reason, who=who,
+                                                   now=now))
 
 
 def _check_not_overtaken(store, batch_id: str, prev: dict | None, version: int) -> None:
