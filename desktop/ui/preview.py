@@ -599,20 +599,27 @@ def preview_sheet(window) -> PreviewDialog | None:
     if window.session is None:
         return None
     from desktop.printing.sheet import render_sheet
+    return _preview(window, "sheet.pdf", "برگ تعدیلات",
+                    lambda path: render_sheet(window.session.to_result(), path, store=window.store,
+                                              signers=_signers(window), who=window.user.username),
+                    lambda info: f"برگ تعدیلات نسخهٔ {fmt.number(info.version)} صادر شد (کد تأیید {fmt.ltr(info.code)})")
+
+
+def _preview(window, name: str, what_fa: str, render, issued_fa) -> PreviewDialog | None:
+    """Render (`render(path)` → Draft) into a temporary folder under a wait cursor and open the preview on it;
+    a failure is a located message and nothing is issued."""
     tmp = tempfile.mkdtemp(prefix="rasidegi-preview-")
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
-        draft = render_sheet(window.session.to_result(), Path(tmp) / "sheet.pdf", store=window.store,
-                             signers=_signers(window), who=window.user.username)
+        draft = render(Path(tmp) / name)
     except Exception as exc:  # noqa: BLE001 — a located message, nothing issued
         shutil.rmtree(tmp, ignore_errors=True)
-        _render_failed(window, exc, "برگ تعدیلات")
+        _render_failed(window, exc, what_fa)
         return None
     finally:
         QApplication.restoreOverrideCursor()
     dlg = _open(window, draft, tmp)
-    dlg.issued.connect(lambda info: window.message(
-        f"برگ تعدیلات نسخهٔ {fmt.number(info.version)} صادر شد (کد تأیید {fmt.ltr(info.code)})"))
+    dlg.issued.connect(lambda info: window.message(issued_fa(info)))
     return dlg
 
 
@@ -781,19 +788,8 @@ def report_dialog(window, *, run: bool = True) -> ReportDialog | PreviewDialog |
 
 def preview_report(window, dlg: ReportDialog) -> PreviewDialog | None:
     from desktop.printing.report import render_report
-    tmp = tempfile.mkdtemp(prefix="rasidegi-preview-")
-    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-    try:
-        draft = render_report(window.store, dlg.provider_code(), dlg.first.currentData(), dlg.last.currentData(),
-                              Path(tmp) / "report.pdf", received_on=dlg.received_on(), signers=_signers(window),
-                              who=window.user.username)
-    except Exception as exc:  # noqa: BLE001
-        shutil.rmtree(tmp, ignore_errors=True)
-        _render_failed(window, exc, "گزارش عملکرد")
-        return None
-    finally:
-        QApplication.restoreOverrideCursor()
-    out = _open(window, draft, tmp)
-    out.issued.connect(lambda info: window.message(
-        f"گزارش عملکرد صادر شد (کد تأیید {fmt.ltr(info.code)})"))
-    return out
+    return _preview(window, "report.pdf", "گزارش عملکرد",
+                    lambda path: render_report(window.store, dlg.provider_code(), dlg.first.currentData(),
+                                               dlg.last.currentData(), path, received_on=dlg.received_on(),
+                                               signers=_signers(window), who=window.user.username),
+                    lambda info: f"گزارش عملکرد صادر شد (کد تأیید {fmt.ltr(info.code)})")
