@@ -9,6 +9,7 @@ import pytest
 from argon2 import PasswordHasher
 
 from desktop.paths import resources_dir
+from desktop.review.session import ReviewSession
 from desktop.review.users import User, Users
 from desktop.store import Store
 
@@ -75,3 +76,18 @@ def demo_store(demo_url):
 @pytest.fixture
 def users(demo_store) -> Users:
     return Users(demo_store, CHEAP)
+
+
+def open_session(store, user=TECH, rules=None, reference=None) -> ReviewSession:
+    return ReviewSession(store, DEMO_ID, user, rules=rules, reference=reference)
+
+
+@pytest.fixture
+def s(demo_store, rules, reference):
+    return open_session(demo_store, rules=rules, reference=reference)
+
+
+def doc(s: ReviewSession, seq: int) -> int:
+    i = s.index_of("prescription", seq)
+    assert i is not None
+    return i

@@ -12,22 +12,8 @@ from desktop.review.rerun import ABSENT, FACTS, DocRow, affected, fact_spec, rer
 from desktop.review.session import Place, Reason, ReviewSession
 from desktop.store import Store
 
-from .conftest import ACC, ADMIN, DEMO, DEMO_ID, TECH
+from .conftest import ACC, ADMIN, DEMO, DEMO_ID, TECH, doc, open_session
 
-
-def open_session(store, user=TECH, rules=None, reference=None) -> ReviewSession:
-    return ReviewSession(store, DEMO_ID, user, rules=rules, reference=reference)
-
-
-@pytest.fixture
-def s(demo_store, rules, reference):
-    return open_session(demo_store, rules=rules, reference=reference)
-
-
-def doc(s: ReviewSession, seq: int) -> int:
-    i = s.index_of("prescription", seq)
-    assert i is not None
-    return i
 
 
 def check_totals(s: ReviewSession) -> None:

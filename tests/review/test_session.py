@@ -7,24 +7,10 @@ from desktop.review.errors import ReviewError
 from desktop.review.session import FREE_TEXT_RULE, Place, Reason, ReviewSession, shares
 from desktop.store import Store
 
-from .conftest import ACC, ADMIN, DEMO_FILES, DEMO_ID, TECH
+from .conftest import ACC, ADMIN, DEMO_FILES, DEMO_ID, TECH, doc, open_session
 
 F = 0.30   # the outpatient franchise of the sample parameters (insured's share; manual: ۳۰٪ سرپایی)
 
-
-def open_session(store, user=TECH, rules=None, reference=None) -> ReviewSession:
-    return ReviewSession(store, DEMO_ID, user, rules=rules, reference=reference)
-
-
-@pytest.fixture
-def s(demo_store, rules, reference):
-    return open_session(demo_store, rules=rules, reference=reference)
-
-
-def doc(s: ReviewSession, seq: int) -> int:
-    i = s.index_of("prescription", seq)
-    assert i is not None
-    return i
 
 
 def test_without_decisions_the_totals_are_the_engines(s):
