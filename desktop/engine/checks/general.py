@@ -33,6 +33,23 @@ def _f_future(ev):
     return d > ev.batch.period.last_day()
 
 
+@fact("served_after_period")
+def _f_served_future(ev):
+    """A service of the document is dated after the batch's month (after the last month of a cumulative delivery):
+    a prescription of a future month (GEN-8)."""
+    b = ev.batch
+    periods = _v(getattr(b, "periods", None)) or [b.period]
+    end = max(periods, key=lambda m: m.index).last_day()
+    d = getattr(ev.doc, "served_on", ABSENT)
+    if d not in (ABSENT, None) and d > end:
+        return True
+    for item in ev.lines():
+        d = getattr(item, "served_on", ABSENT)
+        if d not in (ABSENT, None) and d > end:
+            return True
+    return False
+
+
 @fact("newborn_over_one_month")
 def _f_newborn(ev):
     ins = _v(getattr(ev.doc, "insured", None))
@@ -42,6 +59,22 @@ def _f_newborn(ev):
     if birth in (ABSENT, None):
         return False
     return ev.line_date() > birth.add_months(1)
+
+
+@fact("newborn_admitted_over_one_month")
+def _f_newborn_bill(ev):
+    """A bill of a newborn on the mother's booklet whose admission came after the first month of life (GEN-8-N5:
+    inpatient services go on the mother's booklet only in the first month after birth)."""
+    if ev.kind != "bill":
+        return False
+    ins = _v(getattr(ev.doc, "insured", None))
+    if ins is None or getattr(ins, "on_mother_booklet", ABSENT) is not True:
+        return False
+    birth = _v(getattr(ins, "birth_date", None))
+    adm = _v(getattr(ev.doc, "admitted_at", None))
+    if birth is None or adm is None:
+        return False
+    return adm.date > birth.add_months(1)
 
 
 @fact("on_mother_booklet")
@@ -356,6 +389,9 @@ def _compile_deadline(params):
         raise ValueError("mode: deadline | months_late")
     if mode == "months_late" and not isinstance(params.get("months"), int):
         raise ValueError("months_late needs an integer `months`")
+    parts = params.get("parts", ["deadline", "cumulative"])
+    if not isinstance(parts, list) or not parts or set(parts) - {"deadline", "cumulative"}:
+        raise ValueError("parts: a list of deadline | cumulative")
     return params
 
 
@@ -375,7 +411,10 @@ def _deadline(period, kind, params):
 def filing_deadline(rule, ev):
     """When the batch reached the office. mode `deadline` (GEN-21, with GEN-21-N1 cumulative delivery: the paper
     of up to `max_cumulative_months` months may come together, by the deadline of the last month) or `months_late`
-    (GEN-22 d: more than `months` months after the end of the period)."""
+    (GEN-22 d: more than `months` months after the end of the period).  `parts` (mode `deadline`) chooses what the
+    rule reports: `deadline` (the paper came after its deadline, GEN-21 / GEN-21-N2) and/or `cumulative` (a
+    cumulative delivery not scheduled, of more than `max_cumulative_months` months, or a month's electronic file
+    not sent monthly: GEN-21-N1); both by default."""
     b = ev.batch
     sub = getattr(b, "submitted_on", ABSENT)
     if sub in (ABSENT, None):
@@ -392,8 +431,9 @@ def filing_deadline(rule, ev):
         return []
     cumulative = bool(_v(getattr(getattr(b.provider, "contract", None), "cumulative_delivery", None), False)) \
         if _v(getattr(b.provider, "contract", None)) is not None else False
+    parts = p.get("parts", ["deadline", "cumulative"])
     out = []
-    if len(periods) > 1:
+    if len(periods) > 1 and "cumulative" in parts:
         maxm = int(p.get("max_cumulative_months", 3))
         if not cumulative or len(periods) > maxm:
             out.append(ev.finding(rule, severity="review",
@@ -411,10 +451,11 @@ def filing_deadline(rule, ev):
             if d is None or d > due:
                 out.append(ev.finding(rule, detail_fa=f"فایل الکترونیکی ماه {fa_digits(m)} ماهانه ارسال نشده است",
                                       data={"month": str(m), "efile": str(d) if d else None}))
+    if len(periods) > 1:
         deadline = _deadline(last_period, ev.provider_kind, p)
     else:
         deadline = _deadline(b.period, ev.provider_kind, p)
-    if sub > deadline:
+    if sub > deadline and "deadline" in parts:
         out.append(ev.finding(rule, detail_fa=f"تحویل در {fa_digits(sub)}؛ مهلت تا {fa_digits(deadline)}",
                               data={"submitted_on": str(sub), "deadline": str(deadline)}))
     return out
