@@ -1081,13 +1081,19 @@ def _compile_pcr_pair(params):
     return {"mode": mode, "quant": _codes_of(params, "quantitative_codes", required=True),
             "qual": _codes_of(params, "qualitative_codes", required=True),
             "genotype": Words(params.get("genotype_words") or []),
-            "history_codes": CodeSet(params.get("history_codes") or [])}
+            "history_codes": CodeSet(params.get("history_codes") or []),
+            # a known (established) disease of the agent named in the diagnosis is a history too (LAB-7-A2-N2)
+            "dx_known": Words((params.get("history_diagnosis") or {}).get("words") or []),
+            "dx_agents": {norm(a): Words(ws) for a, ws in
+                          ((params.get("history_diagnosis") or {}).get("agents") or {}).items()}}
 
 
 @register("pcr_pair", compile=_compile_pcr_pair, levels=("line",))
 def pcr_pair(rule, ev):
     """Two PCRs for one agent on one prescription. `quantitative_qualitative` (LAB-7-A2-N2): with an earlier PCR of
-    the agent on record (history of the disease) only the quantitative is paid, without one only the qualitative.
+    the agent on record, or a diagnosis naming a known disease of the agent (`history_diagnosis`: words such as
+    'chronic' together with a name of the agent) — a history of the disease — only the quantitative is paid, without
+    one only the qualitative.
     `genotype_first` (LAB-11-F-N1): a genotype with a PCR of the same agent → only the genotype.  Qualitative PCRs
     that are part of a genotype (tests named by `genotype_words`) are not counted."""
     c = rule.compiled
@@ -1127,6 +1133,10 @@ def pcr_pair(rule, ev):
                 if (r.code in c["quant"] or r.code in c["qual"] or r.code in c["history_codes"]) and ra == agent:
                     before = True
                     break
+        if not before and c["dx_known"]:
+            dx = _v(getattr(ev.doc, "diagnosis", None), "")
+            names = c["dx_agents"].get(agent) or Words([agent] if agent else [])
+            before = bool(c["dx_known"](dx) and names(dx))
         cut = qual[agent] if before else quant[agent]
         why = ("سابقهٔ بیماری در پرونده هست؛ فقط PCR کمی" if before
                else "سابقهٔ بیماری در پرونده نیست؛ فقط PCR کیفی")
