@@ -422,7 +422,7 @@ def test_circulars_have_their_dates_and_province():
     assert all(r.in_force(D("1404/08/21")) and not r.in_force(D("1404/08/20")) for r in card.rules)
 
 
-def test_card_post_dilation_raises_the_balloon_of_the_stented_vessel(tmp_path):
+def test_card_post_dilation_excludes_the_balloon_of_the_stented_vessel(tmp_path):
     rs = rules(tmp_path, "", "circular-1404-08-21-cardiology.yaml")
 
     def proc(code, desc, vessel, **kw):
@@ -432,7 +432,12 @@ def test_card_post_dilation_raises_the_balloon_of_the_stented_vessel(tmp_path):
                 procedures=[proc("900672", "stent", "LAD", stents=1), proc("900665", "post-dilation balloon", "LAD")])
     b = batch(kind="hospital", province="isfahan", period="1404/09", bills=[bill])
     d, cited = review(rs, b, FakeRef({}))
-    assert cited == {"CARD-4"} and d["findings"][0]["severity"] == "review"
+    # both vessels recorded: the balloon is not payable (a deny on that procedure)
+    assert cited == {"CARD-4"} and d["findings"][0]["severity"] == "deny"
+    # the balloon's vessel not recorded: raised for the reviewer with the zero proposed
+    bill.procedures[1] = proc("900665", "post-dilation balloon", None)
+    d, cited = review(rs, b, FakeRef({}))
+    assert cited == {"CARD-4"} and d["findings"][0]["severity"] == "review" and d["findings"][0]["mark"] == "zero"
     bill.procedures[1] = proc("900665", "balloon angioplasty", "RCA")
     d, cited = review(rs, b, FakeRef({}))
     assert cited == set()

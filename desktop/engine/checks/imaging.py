@@ -582,6 +582,19 @@ def _f_bill_codes(ev):
     return [str(p.code) for p in procs if _v(getattr(p, "code", None))]
 
 
+@fact("img_bill_supply_text")
+def _f_bill_supply_text(ev):
+    """The names of a bill's supply lines (headings.supplies.lines[].name and .category), normalised, " | "-joined;
+    ABSENT for a prescription or a bill without supply lines."""
+    if ev.kind != "bill":
+        return ABSENT
+    heads = _v(getattr(ev.doc, "headings", None))
+    sup = _v(getattr(heads, "supplies", None)) if heads is not None else None
+    lines = _v(getattr(sup, "lines", None), []) if sup is not None else []
+    names = [x for ln in lines for x in (_v(getattr(ln, "name", None)), _v(getattr(ln, "category", None))) if x]
+    return norm_text(" | ".join(names)) if names else ABSENT
+
+
 # ---------------------------------------------------------------------------------------------------- gates
 # When a rule cannot fire (engine.rules.Gate): the engine then need not run it on a document.
 
@@ -866,14 +879,53 @@ def _compile_cap(params):
     if cc is not None and not re.fullmatch(r"\d{6}", str(cc)):
         raise ValueError("cap_code: a six-digit national code")
     out["cap_code"] = str(cc) if cc else None
+    # cap_row: the book's row a written service is paid as, found by its description when the manual prints no
+    # code (RAD-2 the periapical film, MRI-5 MR mammography with contrast):
+    #   {all: [[words], …] (each list must match the row's description), not: [words], fallback: own | none}
+    row = params.get("cap_row")
+    out["cap_row"] = None
+    if row is not None:
+        if not isinstance(row, dict) or not isinstance(row.get("all"), list) or not row["all"]:
+            raise ValueError("cap_row: {all: [[words], …], not: [words], fallback: own | none}")
+        fb = row.get("fallback", "none")
+        if fb not in ("own", "none"):
+            raise ValueError("cap_row.fallback: own (the billed row's own tariff) | none")
+        out["cap_row"] = {"all": tuple(Words(w) for w in row["all"]),
+                          "not": Words(row["not"]) if row.get("not") else None, "fallback": fb}
+    pc = params.get("as_paid_code", False)
+    if not isinstance(pc, bool):
+        raise ValueError("as_paid_code: true (report the cap's code as the paid code) | false")
+    out["as_paid_code"] = pc
     return out
+
+
+def _cap_row_codes(ev, rule) -> tuple:
+    """Codes of the tariff book in force whose description matches the rule's `cap_row` (cached per run)."""
+    spec = rule.compiled["cap_row"]
+    book = ev.ctx.ref.tariff
+    cache = ev.ctx.__dict__.setdefault("_img_cache", {})
+    key = ("cap_row", rule.id, id(spec), id(book))
+    got = cache.get(key)
+    if got is None:
+        found = []
+        for r in book:
+            desc = norm_text(getattr(r, "description_fa", None) or "")
+            if not desc or not all(w.search(desc) for w in spec["all"]):
+                continue
+            if spec["not"] is not None and spec["not"].search(desc):
+                continue
+            found.append(str(r.code))
+        got = cache[key] = tuple(found)
+    return got
 
 
 @register("img_tariff_cap", compile=_compile_cap, levels=("line",), gate=_gate_match)
 def img_tariff_cap(rule, ev):
     """A recognised line is paid at most the tariff of `cap_code` (or of its own code when none is named): when the
     organisation's share requested is above its share of that tariff, the line is circled at that tariff and the
-    difference is this clause's deduction (RAD-2 BW = PA, RAD-8 digital = analogue, CT-11 enterography)."""
+    difference is this clause's deduction (RAD-2 BW = PA, RAD-8 digital = analogue, CT-11 enterography).  `cap_row`
+    finds the cap's row in the tariff book by its description (the cheapest match; `fallback: own` = the line's own
+    tariff when none matches); `as_paid_code: true` reports the cap's code as the paid code (replace_code clauses)."""
     c = rule.compiled
     out = []
     for idx, item in enumerate(ev.lines()):
@@ -886,10 +938,18 @@ def img_tariff_cap(rule, ev):
             continue
         code = _code(item)
         own = _price(ev, item)
-        if c["cap_code"]:
-            if code == c["cap_code"]:
+        cap_code = c["cap_code"]
+        if not cap_code and c["cap_row"] is not None:
+            priced = [(p, k) for k in _cap_row_codes(ev, rule) if k != code
+                      for p in [_price(ev, item, k)] if p is not None]
+            if priced:
+                cap_code = min(priced)[1]
+            elif c["cap_row"]["fallback"] == "none":
                 continue
-            cap = _price(ev, item, c["cap_code"])
+        if cap_code:
+            if code == cap_code:
+                continue
+            cap = _price(ev, item, cap_code)
             if cap is None or (own is not None and own <= cap):
                 continue
         else:
@@ -897,11 +957,14 @@ def img_tariff_cap(rule, ev):
         if cap is None or not _exceeds(ev, item, cap):
             continue
         data = {"code": code or "", "line": _line_no(item, idx), "cap": cap}
-        if c["cap_code"]:
-            data["cap_code"] = c["cap_code"]
-        out.append(ev.finding(rule, line=idx, approved=cap, data=data,
+        kw = {}
+        if cap_code:
+            data["cap_code"] = cap_code
+            if c["as_paid_code"]:
+                kw["paid_code"] = cap_code
+        out.append(ev.finding(rule, line=idx, approved=cap, data=data, **kw,
                               detail_fa=_detail(rule, data, f"حداکثر قابل پرداخت {fa_amount(cap)} ریال"
-                                                + (f" (تعرفهٔ کد {fa_digits(c['cap_code'])})" if c["cap_code"] else ""))))
+                                                + (f" (تعرفهٔ کد {fa_digits(cap_code)})" if cap_code else ""))))
     ev.item = ev.index = None
     return out
 
@@ -1013,18 +1076,26 @@ def _compile_teeth(params):
     return {"tooth_group": tooth_group, "film_types": frozenset(params.get("film_types") or ("PA",))}
 
 
-@register("img_tooth_groups", compile=_compile_teeth, levels=("line",), gate=_gate_detail("teeth"))
+def _gate_teeth(rule):
+    return Gate(item_any=(("details", "teeth"), ("details", "tooth")))
+
+
+@register("img_tooth_groups", compile=_compile_teeth, levels=("line",), gate=_gate_teeth)
 def img_tooth_groups(rule, ev):
     """RAD-3: one dental film per group of teeth (canine, incisors, molars, premolars of each side of each jaw):
-    the films billed for teeth of groups already filmed on the prescription are not paid."""
+    the films billed for teeth of groups already filmed on the prescription are not paid.  A film line names its
+    teeth in `details.teeth`, or one tooth in `details.tooth` (then its `film_type` must say it is a counted film)."""
     c = rule.compiled
     seen: set = set()
     out = []
     for idx, item in enumerate(ev.lines()):
         teeth = _d(item, "teeth")
-        if not isinstance(teeth, list) or not teeth:
-            continue
         ft = _d(item, "film_type")
+        if not isinstance(teeth, list) or not teeth:
+            tooth = _d(item, "tooth")
+            if tooth is None or ft not in c["film_types"]:
+                continue
+            teeth = [tooth]
         if ft is not None and ft not in c["film_types"]:
             continue
         groups = {c["tooth_group"][str(t)] for t in teeth if str(t) in c["tooth_group"]}
@@ -1755,8 +1826,9 @@ def _compile_post(params):
 @register("img_post_dilation", compile=_compile_post, levels=("line",))
 def img_post_dilation(rule, ev):
     """CARD-4: one stent in a vessel (stent_code with details.stents = 1) and a balloon angioplasty (pre- or
-    post-dilation) of the same vessel: only stent_code is paid — the balloon procedure is raised for the reviewer
-    with a zero proposed (the bill's procedure amounts are the inpatient calculator's)."""
+    post-dilation) of the same vessel: only stent_code is paid — the balloon procedure is excluded from the surgeon's
+    fees when both vessels are recorded; raised for the reviewer with a zero proposed when the balloon's vessel is not
+    recorded (the bill's procedure amounts are the inpatient calculator's)."""
     c = rule.compiled
     procs = _procedures(ev)
     stented = {}
@@ -1775,7 +1847,10 @@ def img_post_dilation(rule, ev):
         vessel = _d(p, "vessel")
         if vessel is not None and vessel not in stented and None not in stented:
             continue
-        out.append(ev.finding(rule, heading="surgeon", severity=REVIEW, mark=ZERO,
+        # both vessels read from the procedure records: the balloon is not payable (the rule's severity); a vessel
+        # not recorded: the reviewer reads it from the angiography report, with the zero proposed
+        known = vessel is not None and vessel in stented
+        out.append(ev.finding(rule, heading="surgeon", severity=None if known else REVIEW, mark=ZERO,
                               data={"procedure": i + 1, "code": code, "vessel": vessel},
                               detail_fa=f"بالون آنژیوپلاستی رگ {vessel or ''} با یک استنت در همان رگ: فقط کد {fa_digits(c['stent'])}"))
     return out
@@ -1793,6 +1868,10 @@ def _compile_standard(params):
     if sev not in ("review", "deny"):
         raise ValueError("missing_approval: review | deny")
     out["missing_approval"] = sev
+    absent = params.get("absent_approval", "given")
+    if absent not in ("given", "missing"):
+        raise ValueError("absent_approval: given | missing")
+    out["absent_missing"] = absent == "missing"
     crit = params.get("criteria")
     if crit is not None:
         if not isinstance(crit, dict) or set(crit) - {"diagnosis_any"} or not crit.get("diagnosis_any"):
@@ -1833,8 +1912,9 @@ def _standard_hits(ev, c):
 @register("img_standard_required", compile=_compile_standard, levels=("line",))
 def img_standard_required(rule, ev):
     """A service bought by a Ministry standard whose criteria are not in the seeds (ECMO-2, PALI-2): it is paid with
-    the organisation's approval (approval null = none; absent = given).  Without it the line is raised (or, with
-    `missing_approval: deny`, zeroed).  An administrator may load the standard's criteria later (`criteria:
+    the organisation's approval (approval null = none; absent = given, or with `absent_approval: missing` = none:
+    the standard states no approval, so only an approval shown settles it).  Without it the line is raised (or,
+    with `missing_approval: deny`, zeroed).  An administrator may load the standard's criteria later (`criteria:
     {diagnosis_any: [...]}`): a diagnosis naming none of them is then raised even with an approval."""
     c = rule.compiled
     out = []
@@ -1845,6 +1925,8 @@ def img_standard_required(rule, ev):
     for line, place, approval in _standard_hits(ev, c):
         data = {"place": place}
         sev = c["missing_approval"] if ev.kind == "prescription" else "review"
+        if approval is ABSENT and c["absent_missing"]:
+            approval = None         # no approval shown: nothing says the service was checked against the standard
         if approval is None:
             out.append(ev.finding(rule, line=line, severity=sev, mark=ZERO, data={**data, "approval": None},
                                   detail_fa=f"{place}: بدون تأیید سازمان؛ معیارهای {c['standard_fa']} در دست نیست و "
