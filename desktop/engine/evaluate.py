@@ -533,7 +533,12 @@ def _evaluate_prescription(ev: DocEval, rules, batch_findings, batch_deny) -> Do
     for bf in (f for f in batch_findings if f.severity == DENY):
         findings.insert(0, Finding(rule=bf.rule, severity=bf.severity, mark=bf.mark, message_fa=bf.message_fa,
                                    data=dict(bf.data), batch_level=True))
-    f = ev.ctx.param("franchise", ev.date, "outpatient", default=None)
+    # the legal franchise (GEN-27): a service given to a hospitalised patient (`setting: inpatient`) takes the
+    # inpatient rate of ماده ۳ الف, anything else the outpatient rate (ماده ۳ ب)
+    setting = "inpatient" if getattr(ev.doc, "setting", ABSENT) == "inpatient" else "outpatient"
+    f = ev.ctx.param("franchise", ev.date, setting, default=None)
+    if f is None and setting == "inpatient":
+        f = ev.ctx.param("franchise", ev.date, "outpatient", default=None)
     franchise = Decimal(str(f)) if f is not None else Decimal("0.30")
 
     doc_deny = next((x for x in findings if x.severity == DENY and x.line is None), None)

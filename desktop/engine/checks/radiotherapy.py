@@ -898,6 +898,16 @@ def field_plans(ev, c) -> dict:
                                          f"{allowed}")
             elif shield_in_course:
                 reasons["RT-2-7-N2"] = f"طراحی و ساخت شیلد در این دوره محاسبه شده؛ {allowed}"
+        if exceeds and c["by_code"][paid][0] == "linac" and not reasons:
+            # a surcharge priced in (+10 % per device) that the centre's equipment does not earn: the request is
+            # above the basis but within what the full surcharges would allow → RT-2-11-N4, not a plain overcharge
+            lacking = [k for k in ("linac_mlc", "linac_portal") if k not in equipment and c["surcharge"].get(k)]
+            full = pct + sum((c["surcharge"][k] for k in lacking), Decimal(0))
+            if lacking and not org_exceeds(ev, item, rial(Decimal(base) * (Decimal(100) + full) / Decimal(100))):
+                names = {"linac_mlc": "مولتی‌لیف", "linac_portal": "پورتال فیلم"}
+                reasons["RT-2-11-N4"] = ("اضافه تعرفهٔ " + " و ".join(names[k] for k in lacking) + " بدون این تجهیز "
+                                         f"در مرکز؛ مبنای پرداخت {fa_amount(basis)} ریال"
+                                         + (f" (با {fa_digits(pct)}٪ اضافه)" if pct else ""))
         plans[idx] = {"code": code, "paid_code": paid, "paid_qty": paid_qty, "qty": q, "basis": basis, "pct": pct,
                       "reasons": reasons, "exceeds": exceeds}
     return plans
