@@ -58,7 +58,7 @@ CALC_STEPS: dict[str, tuple[str, str]] = {
     "lsc_no_hoteling": ("hoteling", "deny"), "observation_no_bed_day": ("hoteling", "deny"),
     "leave_days": ("hoteling", "reduce"), "two_bed_types": ("hoteling", "reduce"),
     "room_general": ("hoteling", "reduce"), "isolation": ("hoteling", "review"), "ward_no_tariff": ("hoteling", "reduce"),
-    "grade": ("hoteling", "review"), "ward_grade": ("hoteling", "price"), "first_year_grade": ("hoteling", "price"),
+    "grade": ("hoteling", "review"), "ward_grade": ("hoteling", "reduce"), "first_year_grade": ("hoteling", "price"),
     "latest_grade": ("hoteling", "price"), "burn_ward": ("hoteling", "price"), "icu_in_house": ("hoteling", "reduce"),
     "icu_30_no_2k": ("hoteling", "reduce"), "psychiatric": ("hoteling", "reduce"),
     "newborn_cap": ("hoteling", "reduce"), "newborn_sick_age": ("hoteling", "review"),
@@ -462,16 +462,17 @@ class BillReview:
 
     def bed_rate(self, ward: str, day: JDate, grade: str | None = None) -> Decimal | None:
         """Government bed-day rate of a ward on a date (INP-6-3), by the ward's grade; grades 1_plus / 1_excellent
-        are paid as 1 (INP-6-4) when the table has no row of their own."""
+        are paid as 1 (INP-6-4: «درجه یک عالی و یک مثبت و یک مطابق تعرفه تخت روز درجه یک»), also when the table
+        carries a row of their own (that row is what the hospital may bill, not what the insurer pays)."""
         grade = grade if grade is not None else self.grade_on(ward, day)
         if grade is None:
             return None
         table = self.ctx.param("bed_day", day, "government", default=None) or {}
-        row = table.get(grade)
+        row = None
+        if grade in self.const("grade", "paid_as_1", ["1_plus", "1_excellent"]):
+            row = table.get("1")
         if row is None:
-            alias = self.const("grade", "paid_as_1", ["1_plus", "1_excellent"])
-            if grade in alias:
-                row = table.get("1")
+            row = table.get(grade)
         if row is None:
             return None
         r = row.get(ward)
@@ -670,6 +671,19 @@ class BillReview:
                     continue
                 if self.enabled("ward_no_tariff"):
                     notes.setdefault("ward_no_tariff", []).append(ward)
+            if self.enabled("ward_grade"):
+                # INP-6-4-N2: a ward's own grade is for that ward only — the part of a deduction that comes from
+                # a bill pricing the other wards of the stay at a special ward's grade (or the reverse)
+                other = self._other_grades(ward, day["date"], plan)
+                dearer = [r2 for g2 in other for r2 in [self.bed_rate(paid_ward, day["date"], g2)]
+                          if r2 is not None and r2 > rate]
+                if dearer:
+                    eff["ward_grade"] = eff.get("ward_grade", Decimal(0)) + max(dearer) - rate
+            if grade in self.const("grade", "paid_as_1", ["1_plus", "1_excellent"]) and self.enabled("grade"):
+                own_row = (self.ctx.param("bed_day", day["date"], "government", default=None) or {}).get(grade) or {}
+                own = own_row.get(paid_ward)
+                if own is not None and _dec(own) > rate:
+                    eff["grade"] = eff.get("grade", Decimal(0)) + _dec(own) - rate
             if step == "room_general":
                 own = self.bed_rate(ward if ward in ROOM_WARDS else "single", day["date"], grade)
                 if own is not None and own > rate:
@@ -747,6 +761,8 @@ class BillReview:
             "bed_days": f"تعداد روز بستری قابل پرداخت {fa_digits(n)} روز (تاریخ ترخیص منهای تاریخ بستری)",
             "newborn_cap": "تخت نوزاد سالم: حداکثر ۱ روز پس از زایمان طبیعی و ۲ روز پس از سزارین",
             "icu_30_no_2k": "۳۰٪ هزینه ICU/NICU مشمول ۲K هیئت علمی و ترجیحی مناطق محروم نمی‌شود",
+            "grade": "بیمارستان و بخش درجه یک عالی، یک مثبت و یک: تعرفه تخت روز درجه یک",
+            "ward_grade": "درجه اعتباربخشی هر بخش ویژه صرفاً مخصوص همان بخش است",
         }
         for k2, amt in eff.items():
             data = {"bed_days": n}
@@ -769,6 +785,16 @@ class BillReview:
         self._memo["icu_tariff"] = icu_tariff
         self._memo["hoteling_total_dec"] = total
         return hc
+
+    def _other_grades(self, ward: str, day: JDate, plan) -> set:
+        """The grades of the stay's other wards that differ from this ward's (INP-6-4-N2)."""
+        mine = self.grade_on(ward, day)
+        out = set()
+        for d in plan:
+            g = self.grade_on(d["ward"], d["date"])
+            if g is not None and g != mine:
+                out.add(g)
+        return out
 
     def _claimed_qty(self, name):
         h = self.heading_obj(name)
@@ -1860,8 +1886,21 @@ class BillReview:
         if row is None:
             return
         paid = code
+        # INP-15-N1: one lab admission (800005) on the first day; on later days a blood draw (800010)
+        lab_paid = code
+        if heading == "lab" and self.enabled("lab_admission"):
+            adm = str(self.const("lab_admission", "admission_code", "800005"))
+            draw = str(self.const("lab_admission", "draw_code", "800010"))
+            if code == adm:
+                first = self.admitted.date if self.admitted else None
+                earlier = [j for j, l2 in enumerate(self.heading_lines("lab"))
+                           if j < lc.index and v(getattr(l2, "code", None)) == adm]
+                if (first is not None and on > first) or earlier:
+                    lab_paid = draw
         # a phase-A clause that pays the line as another code / quantity (INP-17-6, INP-17-7, INP-10-K-3 …)
         for f in self.line_findings.get((heading, lc.index), []):
+            if lab_paid != code and f.paid_code == lab_paid and (f.paid_qty is None or f.paid_qty == qty):
+                continue      # the lab part's same rule (LAB-1): the inpatient clause prices the line itself
             if f.severity == "adjust" and (f.paid_code or f.paid_qty is not None):
                 if f.paid_code and self.tariff(f.paid_code) is not None:
                     paid = f.paid_code
@@ -1875,16 +1914,7 @@ class BillReview:
                     lc.effects.append(Effect(None, "excluded", max(0, lc.requested - price), finding=f,
                                              line=lc.index))
                 return
-        # INP-15-N1: one lab admission (800005) on the first day; on later days a blood draw (800010)
-        if heading == "lab" and self.enabled("lab_admission"):
-            adm = str(self.const("lab_admission", "admission_code", "800005"))
-            draw = str(self.const("lab_admission", "draw_code", "800010"))
-            if code == adm:
-                first = self.admitted.date if self.admitted else None
-                earlier = [j for j, l2 in enumerate(self.heading_lines("lab"))
-                           if j < lc.index and v(getattr(l2, "code", None)) == adm]
-                if (first is not None and on > first) or earlier:
-                    paid = draw
+        paid = lab_paid
         sector = "government"
         if code in ("900140", "900145") and self.enabled("dialysis_acute" if code == "900140" else "dialysis_chronic"):
             calc = "dialysis_acute" if code == "900140" else "dialysis_chronic"
@@ -1970,6 +2000,8 @@ class BillReview:
             out.append((deny[0].calc, deny[0], rest, line))
             return out
         red = [e for e in effects if e.kind == "reduce" and e.calc and (e.amount is None or 0 < e.amount <= D + tol)]
+        oversize = sorted((e for e in effects if e.kind == "reduce" and e.calc and e.amount is not None
+                           and e.amount > D + tol), key=lambda e: e.amount)
         for e in red:
             share = min(rest, e.amount) if e.amount is not None else 0
             rest -= share
@@ -1983,6 +2015,16 @@ class BillReview:
             elif red:
                 c = out[-1]
                 out[-1] = (c[0], c[1], c[2] + rest, line)
+            elif oversize:
+                # a step whose full effect exceeds the deduction (the bill applied it to part of its days
+                # itself, e.g. INP-6-8 on one of two passed-over days) still explains what is left of it
+                out.append((oversize[0].calc, oversize[0], rest, line))
+            elif primary == "or_one_value" and not self.sector_gov and self.enabled("or_one_value"):
+                # ماده ۱۲ بند ۱ names the private sector itself: the insurer's basis is 40% at the government
+                # tariff in both sectors (the general rule of ماده ۳ تبصره ۱ is cited beside it)
+                out.append(("or_one_value", None, rest, line))
+                if self.enabled("tariff_cap"):
+                    out.append(("tariff_cap", None, 0, line))
             else:
                 p = primary
                 generic = p in GENERIC_PRIMARY

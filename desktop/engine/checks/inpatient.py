@@ -384,7 +384,9 @@ def bill_calc(rule, ev):
         if review.heading(name) is None:
             continue
         for calc, eff, share, line in review.citations(name):
-            if calc not in calcs or review.calc_rules.get(calc) is not rule:
+            # a step two rules share (the RVU guide's clause and its restatement in ماده ۱۱ / ۱۲: RVU-27-N1..N3 and
+            # INP-12-1..3, RVU-80 and INP-11-A) is cited under both; its Rials go to the first (engine.bills)
+            if calc not in calcs or calc not in review.calc_rules:
                 continue
             kind = eff.kind if eff is not None else "reduce"
             if line is not None:
