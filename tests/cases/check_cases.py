@@ -272,10 +272,15 @@ class Checker:
             lines.add(it.get("line"))
             code = it.get("code")
             if code is None:
-                if not rule.startswith("GEN-25"):
-                    self.bad(f"{p}.code", "null code outside a GEN-25 case")
+                # null = no code written (GEN-25, MD-ADJ-4) or a service its table has no row for (DEN-11,
+                # `details.service`): the line must then say what it is
+                if not rule.startswith("GEN-25") and not (it.get("description") or it.get("prescribed_as")
+                                                          or (it.get("details") or {}).get("service")):
+                    self.bad(f"{p}.code", "null code without a description or details.service (what was served?)")
             elif not isinstance(code, str) or not CODE_RE.match(code):
                 self.bad(f"{p}.code", f"{code!r} is not a six-digit code string")
+            elif code.startswith("T2-"):
+                pass        # dental Table 2 rows ship with the dental rule pack (interchange §2)
             elif code not in codes and not rule.startswith("GEN-25"):
                 self.bad(f"{p}.code", f"{code} is not in the case's tariff_rows")
             if not isinstance(it.get("qty"), (int, float)) or it.get("qty") <= 0:
@@ -311,7 +316,8 @@ class Checker:
             if not isinstance(r.get("rvu_professional"), (int, float)):
                 self.bad(f"{p}.rvu_professional", "a relative value is required")
             if r.get("rvu_technical") is not None:
-                if r.get("rvu_total") != r["rvu_professional"] + r["rvu_technical"]:
+                if not isinstance(r.get("rvu_total"), (int, float)) or \
+                        abs(r["rvu_total"] - (r["rvu_professional"] + r["rvu_technical"])) > 1e-6:
                     self.bad(f"{p}.rvu_total", "must be professional + technical")
             if r.get("flags") and set(r["flags"]) - set("+#*"):
                 self.bad(f"{p}.flags", "only + # * are flags")
