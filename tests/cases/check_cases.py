@@ -274,8 +274,9 @@ class Checker:
             if code is None:
                 # null = no code written (GEN-25, MD-ADJ-4) or a service its table has no row for (DEN-11,
                 # `details.service`): the line must then say what it is
-                if not rule.startswith("GEN-25") and not (it.get("description") or it.get("prescribed_as")
-                                                          or (it.get("details") or {}).get("service")):
+                det = it.get("details") or {}
+                if not rule.startswith("GEN-25") and not (it.get("description") or det.get("prescribed_as")
+                                                          or det.get("service")):
                     self.bad(f"{p}.code", "null code without a description or details.service (what was served?)")
             elif not isinstance(code, str) or not CODE_RE.match(code):
                 self.bad(f"{p}.code", f"{code!r} is not a six-digit code string")
