@@ -39,6 +39,8 @@ class EngineContext:
         self.ref = ref
         self.rules = rules
         self.history = history if history is not None else HistoryIndex()
+        self.batch = None                    # the ClaimBatch under review (review_batch sets it)
+        self._batch_rx: dict | None = None   # national id → [(order, prescription)] of that batch, built on first use
         self._groups: dict = {}
         self._sets: dict = {}
         self._params: dict = {}
@@ -47,6 +49,22 @@ class EngineContext:
         self.match_memo: dict = {}
         self.line_sig_ids: dict = {}
         self.line_sig_count = itertools.count()
+
+    def batch_prescriptions(self, national_id) -> list:
+        """[(order, prescription)] of the insured in the batch under review, in filing order — the documents *after*
+        the one being reviewed too (the history holds only the earlier ones).  For the clauses that concern the
+        documents of one insured together whatever their order (MD-2, DEN-1: the services of one day on one sheet).
+        The desk's re-run reviews every document of an insured together, so it sees the same list."""
+        if self._batch_rx is None:
+            idx: dict = {}
+            rxs = getattr(self.batch, "prescriptions", None) if self.batch is not None else None
+            for order, rx in enumerate(rxs if isinstance(rxs, list) else ()):
+                ins = getattr(rx, "insured", None)
+                nid = getattr(ins, "national_id", None) if ins not in (None, ABSENT) else None
+                if nid not in (None, ABSENT):
+                    idx.setdefault(nid, []).append((order, rx))
+            self._batch_rx = idx
+        return self._batch_rx.get(national_id, [])
 
     def param(self, name: str, on: JDate, key: str | None = None, default=None):
         k = (name, on.ordinal if on is not None else None, key)
@@ -457,6 +475,7 @@ def review_batch(batch, ref, rules: RuleSet, history: HistoryIndex | None = None
     """Review one batch (a domain ClaimBatch). `history` holds the insured's earlier documents; this batch's
     documents are added to it as they are reviewed, so later documents see earlier ones."""
     ctx = EngineContext(ref, rules, history)
+    ctx.batch = batch
     header = batch.batch
     prov = header.provider
     st = getattr(header, "service_type", ABSENT)

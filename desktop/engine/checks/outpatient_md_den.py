@@ -31,7 +31,7 @@ from decimal import Decimal
 
 from desktop.domain.absent import ABSENT
 from desktop.domain.fa import fa_digits
-from desktop.engine.evaluate import fact, rial
+from desktop.engine.evaluate import fact, rial, service_date
 from desktop.engine.rules import register
 
 __all__ = ["T2Row", "compile_table2", "tooth_position", "fa_code", "AUX_ROLES"]
@@ -237,14 +237,29 @@ def same_day_documents(rule, ev):
     if key is None:
         return []
     day = ev.date
+    who = 'پزشک' if same == 'prescriber' else 'مؤسسه'
     for r in ev.ctx.history.services(nid, since=day, until=day, paid_only=False):
         if r.kind != "prescription" or _is_self(ev, r):
             continue
         if (r.prescriber if same == "prescriber" else r.provider_code) != key:
             continue
-        return [ev.finding(rule, detail_fa=f"نسخهٔ دیگری از همین {'پزشک' if same == 'prescriber' else 'مؤسسه'} "
+        return [ev.finding(rule, detail_fa=f"نسخهٔ دیگری از همین {who} "
                                            f"در {fa_digits(day)} (فهرست {r.batch_id}، نسخهٔ {fa_digits(r.seq)})",
                            data={"date": str(day), "other_batch": r.batch_id, "other_seq": r.seq})]
+    # a later document of this batch: both sheets of the day are raised, whichever was filed first
+    for order, rx in ev.ctx.batch_prescriptions(nid):
+        if order <= ev.order:
+            continue
+        if service_date(ev.batch, rx, "prescription") != day:
+            continue
+        if same == "prescriber":
+            p = _v(getattr(rx, "prescriber", None))
+            if p is None or _v(getattr(p, "council_no", None)) != key:
+                continue
+        seq = _v(getattr(rx, "seq", None))
+        return [ev.finding(rule, detail_fa=f"نسخهٔ دیگری از همین {who} در {fa_digits(day)} (همین فهرست، نسخهٔ "
+                                           f"{fa_digits(seq if seq is not None else order + 1)})",
+                           data={"date": str(day), "other_batch": ev.batch.id, "other_seq": seq})]
     return []
 
 
