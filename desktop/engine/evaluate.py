@@ -6,6 +6,8 @@ the insured's history is everything reviewed before it (earlier batches, then ea
 """
 from __future__ import annotations
 
+import dataclasses
+
 import itertools
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -32,6 +34,10 @@ def rial(x) -> int:
     return int(Decimal(x).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+def _list(v) -> list:
+    return v if isinstance(v, list) else []
+
+
 class EngineContext:
     """Reference data and history as the rules see them, with per-run caches."""
 
@@ -41,6 +47,8 @@ class EngineContext:
         self.history = history if history is not None else HistoryIndex()
         self.batch = None                    # the ClaimBatch under review (review_batch sets it)
         self._batch_rx: dict | None = None   # national id → [(order, prescription)] of that batch, built on first use
+        self._class_memo: dict = {}          # service class → codes recognised by name (engine.rules.ServiceClass)
+        self._bill_text_list: list | None = None
         self._groups: dict = {}
         self._sets: dict = {}
         self._params: dict = {}
@@ -85,8 +93,55 @@ class EngineContext:
         if g is None:
             table = self.param("code_groups", on, default=None) or {}
             g = frozenset(str(c) for c in (table.get(group) or ()))
+            classes = self.rules.service_classes.get(group) if self.rules is not None else None
+            if classes:
+                g = g | self._class_codes(group, classes)
             self._groups[k] = g
         return g
+
+    def _class_codes(self, group: str, classes) -> frozenset:
+        """The codes a service class recognises by name (engine.rules.ServiceClass): the tariff book's rows whose
+        description names the class, and the codes of this batch's bills written with a procedure description or
+        line name that names it.  Per run (the book and the batch do not change during it)."""
+        memo = self._class_memo
+        if group in memo:
+            return memo[group]
+        from desktop.engine.checks.imaging import norm_text
+
+        def named(text) -> bool:
+            t = norm_text(text)
+            return bool(t) and any(c.words.search(t) and not (c.not_words and c.not_words.search(t)) for c in classes)
+
+        codes = set()
+        tariff = getattr(self.ref, "tariff", None)
+        for row in (tariff if tariff is not None else ()):
+            if row.description_fa and named(row.description_fa):
+                codes.add(row.code)
+        for code, text in self._bill_texts():
+            if named(text):
+                codes.add(code)
+        memo[group] = frozenset(codes)
+        return memo[group]
+
+    def _bill_texts(self) -> list:
+        """[(code, written text)] of the batch's bills: procedures (`description`) and heading lines (`name`)."""
+        if self._bill_text_list is None:
+            out = []
+            bills = getattr(self.batch, "bills", None) if self.batch is not None else None
+            for bill in (bills if isinstance(bills, list) else ()):
+                for p in _list(getattr(bill, "procedures", None)):
+                    code, text = getattr(p, "code", None), getattr(p, "description", None)
+                    if isinstance(code, str) and isinstance(text, str):
+                        out.append((code, text))
+                heads = getattr(bill, "headings", None)
+                for h in ((getattr(heads, f.name, None) for f in dataclasses.fields(heads))
+                          if dataclasses.is_dataclass(heads) else ()):
+                    for ln in _list(getattr(h, "lines", None)):
+                        code, text = getattr(ln, "code", None), getattr(ln, "name", None)
+                        if isinstance(code, str) and isinstance(text, str):
+                            out.append((code, text))
+            self._bill_text_list = out
+        return self._bill_text_list
 
     def param_set(self, name: str, on: JDate) -> frozenset:
         k = (name, on.ordinal if on is not None else None)

@@ -27,6 +27,7 @@ located values (file, path, message), like intake's.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -186,6 +187,20 @@ class RulePack:
     source: str
     rules: list[Rule]
     sha256: str
+    # service classes recognised by their written names (top-level `service_classes:` of a pack): group →
+    # (words, not-words); see ServiceClass
+    service_classes: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceClass:
+    """A class of services the rules name (a `code_groups` group) recognised by the words of its title: a code is in
+    the class when the tariff book's description of it, or a procedure or bill line written with it, names the
+    class (`words`) and none of `not`.  For the classes the public parameters cannot carry (rule-inputs §4 names only
+    a few groups) and codes the manual does not print: the title is what the book and the bill always carry."""
+    group: str
+    words: Any        # checks.imaging.Words
+    not_words: Any    # Words or None
 
 
 @dataclass
@@ -195,6 +210,15 @@ class RuleSet:
     @property
     def rules(self) -> list[Rule]:
         return [r for p in self.packs for r in p.rules]
+
+    @functools.cached_property
+    def service_classes(self) -> dict[str, list[ServiceClass]]:
+        """group → the packs' ServiceClass entries for it (a code is in the group if any entry recognises it)."""
+        out: dict[str, list[ServiceClass]] = {}
+        for p in self.packs:
+            for g, sc in p.service_classes.items():
+                out.setdefault(g, []).append(sc)
+        return out
 
     @property
     def version(self) -> str:
@@ -314,9 +338,36 @@ def load_pack(path: str | Path) -> tuple[RulePack | None, list[Problem]]:
             order=len(rules)))
         if kind.gate is not None:       # used for prescriptions (bills are evaluated by engine.bills)
             rules[-1].gate = kind.gate(rules[-1])
+    classes = _service_classes(data.get("service_classes"), file, problems)
     if problems:
         return None, problems
-    return RulePack(name, file, source, rules, hashlib.sha256(raw_bytes).hexdigest()), []
+    return RulePack(name, file, source, rules, hashlib.sha256(raw_bytes).hexdigest(), classes), []
+
+
+def _service_classes(raw, file, problems) -> dict[str, ServiceClass]:
+    """`service_classes: {group: {words: [...], not: [...]}}` of a pack (see ServiceClass)."""
+    from desktop.engine.checks.imaging import Words
+    out: dict[str, ServiceClass] = {}
+    if raw is None:
+        return out
+    if not isinstance(raw, dict):
+        problems.append(_p(file, "service_classes", "a mapping {group: {words: [...], not: [...]}}",
+                           "service_classes باید نگاشت گروه به واژه‌ها باشد"))
+        return out
+    for g, spec in raw.items():
+        where = f"service_classes.{g}"
+        try:
+            if not isinstance(spec, dict) or set(spec) - {"words", "not", "note"}:
+                raise ValueError("keys: words, not (and note)")
+            words = Words(spec.get("words"))
+            if not words:
+                raise ValueError("words: at least one word")
+            nots = Words(spec["not"]) if spec.get("not") else None
+        except ValueError as exc:
+            problems.append(_p(file, where, f"invalid service class: {exc}", f"ردهٔ خدمت {g} نامعتبر است: {exc}"))
+            continue
+        out[str(g)] = ServiceClass(str(g), words, nots)
+    return out
 
 
 def office_rules_dir() -> Path:
