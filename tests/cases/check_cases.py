@@ -397,7 +397,7 @@ class Checker:
                 total = req.get("total") if isinstance(req, dict) else None
             else:
                 totals = [(it.get("requested") or {}).get("total") for it in items]
-                total = sum(totals) if all(isinstance(t, int) for t in totals) else None
+                total = sum(totals) if totals and all(isinstance(t, int) for t in totals) else None
             if isinstance(total, int) and isinstance(a, int) and a > total:
                 self.bad("expect.approved", f"{a} exceeds the requested {total}")
             if e.get("mark") == "tick" and isinstance(total, int) and a != total:
