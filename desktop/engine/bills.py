@@ -20,10 +20,11 @@ bed_days_by_ward, nursing_base, visit_count_max, anesthesia_units {base, time, m
 from __future__ import annotations
 
 from collections import defaultdict
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from desktop.engine.findings import ADJUST, CIRCLE, DENY, REVIEW, TICK, ZERO, DocOutcome, Finding, LineOutcome
-from desktop.inpatient.bill import HEADINGS, BillReview
+from desktop.domain.fa import fa_amount
+from desktop.inpatient.bill import HEADINGS, BillReview, v
 from desktop.inpatient.shares import split_shares
 
 __all__ = ["evaluate_bill", "HEADINGS", "PHASE_B"]
@@ -62,7 +63,82 @@ def evaluate_bill(ev, rules, batch_findings, batch_deny) -> DocOutcome:
             findings.insert(0, Finding(rule=bf.rule, severity=bf.severity, mark=bf.mark, message_fa=bf.message_fa,
                                        data=dict(bf.data), batch_level=True))
         doc_deny = next((f for f in findings if _is_bill_deny(f)), None)
-        return _settle(ev, review, findings, doc_deny)
+        out = _settle(ev, review, findings, doc_deny)
+        out.findings.extend(_declared_shares(ev, review, rules, out))
+        _class_ids(review, rules, out)
+        return out
+
+
+def _declared_shares(ev, review: BillReview, rules, out) -> list[Finding]:
+    """ماده ۳ الف/ب ۱ و ۲: the franchise and organisation share the hospital declared for the bill (bill.declared)
+    against the Cabinet rate of the bill's class. The declared franchise is compared as a rate of the declared total
+    (a deduction elsewhere changes the amounts, not the rate); the declared organisation share with the declared total
+    less the franchise. The rule whose share step the bill's class uses carries `declared_check` {franchise_id,
+    org_id}; special patients are the reviewer's (INP-3-A-N3)."""
+    decl = v(getattr(ev.doc, "declared", None))
+    if decl is None:
+        return []
+    ins = _int(v(getattr(decl, "insured_share", None)))
+    org = _int(v(getattr(decl, "org_share", None)))
+    total = _int(v(getattr(decl, "total", None)))
+    if total is None:
+        total = out.requested
+    if ins is None or not total:
+        return []
+    ins_ = v(getattr(ev.doc, "insured", None))
+    if ins_ is not None and v(getattr(ins_, "special_patient", None)) is True:
+        return []
+    step = {"lsc": "lsc_share", "observation": "observation_share"}.get(review.bill_class(), "inpatient_share")
+    rule = next((r for r in rules if isinstance(r.params, dict) and r.params.get("declared_check")
+                 and step in (r.params.get("calcs") or [r.params.get("calc")])), None)
+    if rule is None:
+        return []
+    ids = rule.params["declared_check"]
+    f = review.franchise()
+    want = int((Decimal(total) * f).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    tol = max(int(ids.get("tolerance_rial", 1000)), total // 1000)
+    found = []
+    pct = f"{(f * 100).normalize():f}٪"
+    if abs(ins - want) > tol:
+        found.append((ids.get("franchise_id", rule.id),
+                      f"فرانشیز اعلامی {fa_amount(ins)} ریال؛ فرانشیز {pct} از {fa_amount(total)} ریال = {fa_amount(want)} ریال",
+                      {"declared_insured_share": ins, "insured_share": want}))
+    if org is not None and abs(org - (total - want)) > tol and abs(org - (total - ins)) > tol:
+        found.append((ids.get("org_id", rule.id),
+                      f"سهم سازمان اعلامی {fa_amount(org)} ریال؛ سهم سازمان {fa_amount(total)} − {fa_amount(want)} = "
+                      f"{fa_amount(total - want)} ریال",
+                      {"declared_org_share": org, "org_share": total - want}))
+    res = []
+    for rid, detail, data in found:
+        fi = ev.finding(rule, severity=ADJUST, mark=CIRCLE, detail_fa=detail, data=data)
+        fi.rule = rid
+        res.append(fi)
+    return res
+
+
+def _class_ids(review: BillReview, rules, out) -> None:
+    """ماده ۳ ب: on an observation bill a clause the pack implements for both classes (ماده ۳ الف with its ب twin in
+    `covers`) is cited by its ب id (`params.observation_id`)."""
+    if review.bill_class() != "observation":
+        return
+    ids = {r.id: r.params["observation_id"] for r in rules
+           if isinstance(r.params, dict) and r.params.get("observation_id")}
+    if not ids:
+        return
+    for f in out.findings:
+        if f.rule in ids:
+            f.rule = ids[f.rule]
+    for lo in out.lines:
+        lo.rules = [ids.get(r, r) for r in lo.rules]
+        lo.deducted_by = {ids.get(r, r): a for r, a in lo.deducted_by.items()}
+    for h in (out.headings or {}).values():
+        h["rules"] = list(dict.fromkeys(ids.get(r, r) for r in h.get("rules", [])))
+        for le in h.get("lines") or []:
+            le["rules"] = list(dict.fromkeys(ids.get(r, r) for r in le.get("rules", [])))
+
+
+def _int(x):
+    return x if isinstance(x, int) and not isinstance(x, bool) else None
 
 
 def _mark(requested: int, approved: int) -> str:

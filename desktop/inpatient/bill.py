@@ -69,17 +69,20 @@ CALC_STEPS: dict[str, tuple[str, str]] = {
     # visits (ماده ۸)
     "visit_rvu": ("visits", "primary"), "visit_one_per_day": ("visits", "reduce"), "visit_cap": ("visits", "reduce"),
     "visit_triage": ("visits", "reduce"), "visit_faculty": ("visits", "price"),
+    "observation_visit": ("visits", "reduce"),
     # consultations (ماده ۹)
     "consultation_rvu": ("consultations", "primary"), "consult_limits": ("consultations", "reduce"),
     # surgeon (ماده ۱۰, modifiers)
     "surgeon_fee": ("surgeon", "primary"), "mp_same": ("surgeon", "reduce"), "mp_separate": ("surgeon", "reduce"),
+    "mp_pacemaker": ("surgeon", "reduce"), "mp_urodynamic": ("surgeon", "reduce"),
     "mp_two_surgeons": ("surgeon", "price"), "mp_foot": ("surgeon", "reduce"), "mp_foot_both": ("surgeon", "reduce"),
     "mp_mixed": ("surgeon", "review"), "mp_days": ("surgeon", "review"), "addon_full": ("surgeon", "price"),
+    "addon_anes": ("anesthesia", "reduce"),
     "mp_bilateral": ("surgeon", "price"), "mod_63": ("surgeon", "reduce"), "mod_63_burn": ("surgeon", "price"),
-    "mod_85": ("surgeon", "reduce"), "mod_53": ("surgeon", "reduce"), "mod_53_window": ("surgeon", "reduce"),
+    "mod_85": ("surgeon", "reduce"), "mod_85_once": ("surgeon", "reduce"), "mod_53": ("surgeon", "reduce"), "mod_53_window": ("surgeon", "reduce"),
     "mod_53_caesarean": ("surgeon", "reduce"), "mod_90": ("surgeon", "reduce"), "mod_95": ("surgeon", "reduce"),
     "mod_90_95_cap": ("surgeon", "reduce"), "mod_46": ("surgeon", "reduce"), "mod_46_cap": ("surgeon", "reduce"),
-    "mod_46_professional": ("surgeon", "price"), "surgery_times": ("surgeon", "reduce"),
+    "mod_46_professional": ("surgeon", "price"), "mod_46_or": ("operating_room", "reduce"), "surgery_times": ("surgeon", "reduce"),
     "burn_services": ("surgeon", "price"), "mod_60": ("surgeon", "reduce"), "mod_60_diagnostic": ("surgeon", "reduce"),
     "mod_60_anesthesia": ("anesthesia", "reduce"),
     # assistant (ماده ۱۱, modifier 80)
@@ -428,10 +431,19 @@ class BillReview:
     def bed_days(self) -> int:
         return self.memo("bed_days", self._bed_days)
 
+    def observation_no_file(self) -> bool:
+        """INP-6-16, INP-7-1-N1: an emergency-observation patient without an inpatient file (no bed-day)."""
+        stays = self.records("stays")
+        only_obs = {v(getattr(s, "ward", None)) for s in stays} <= {"emergency_observation"}
+        f = v(getattr(self.doc, "inpatient_file", None))
+        return f is False and only_obs or (f is None and bool(stays) and only_obs)
+
     def _bed_days(self) -> int:
         a, d = self.admitted, self.discharged
         if a is None or d is None:
             return 0
+        if self.observation_no_file() and self.enabled("observation_no_bed_day"):
+            return 0                           # INP-6-16: «بدون تخت روز»
         mins = int(self.const("min_stay", "min_hours", 6) * 60) if self.enabled("min_stay") else 360
         return bd.count_bed_days(a, d, basis_date=self.discharge_basis(),
                                  leave_days=v(getattr(self.doc, "leave_days", None), 0) if self.enabled("leave_days")
@@ -459,6 +471,16 @@ class BillReview:
                 return str(v(inforce[-1].grade))
         g = v(getattr(acc, "hospital", None))
         return str(g) if g is not None else None
+
+    def _grade_changed(self, ward: str, day: JDate) -> bool:
+        """INP-6-17-N1: the day's grade comes from the latest certificate and an earlier one carried another grade."""
+        acc = v(getattr(self.provider, "accreditation", None))
+        hist = v(getattr(acc, "history", None), []) if acc is not None else []
+        if len(hist) < 2:
+            return False
+        g = self.grade_on(ward, day)
+        return any(str(v(getattr(h, "grade", None))) != g for h in hist
+                   if v(getattr(h, "from_", None)) is not None and h.from_ <= day)
 
     def bed_rate(self, ward: str, day: JDate, grade: str | None = None) -> Decimal | None:
         """Government bed-day rate of a ward on a date (INP-6-3), by the ward's grade; grades 1_plus / 1_excellent
@@ -635,7 +657,14 @@ class BillReview:
             if self.admitted is None or self.discharged is None:
                 return hc
             hc.computed, hc.paid_qty = 0, 0
-            if self.enabled("min_stay"):
+            arrived = v(getattr(self.doc, "arrived_at", None))
+            ward_min = bd.stay_minutes(self.admitted, self.discharged)
+            if arrived is not None and (minutes or 0) > 360 and ward_min <= 360 and self.enabled("one_bed_day"):
+                # INP-6-1: more than 6 h in the hospital, but not in an approved ward («صرفاً بخش مصوب بیمارستانی»)
+                hc.effects.append(Effect("one_bed_day", "deny", R, f"اقامت در بخش مصوب {fa_digits(round(ward_min / 60, 1))} "
+                                         "ساعت؛ یک روز تخت فقط برای بیش از ۶ ساعت در بخش مصوب بیمارستانی",
+                                         {"stay_minutes": minutes, "ward_minutes": ward_min}))
+            elif self.enabled("min_stay"):
                 hc.effects.append(Effect("min_stay", "deny", R, f"مدت اقامت {fa_digits(round((minutes or 0) / 60, 1))} "
                                          "ساعت؛ برای اقامت ۶ ساعت و کمتر هتلینگ قابل محاسبه نیست",
                                          {"stay_minutes": minutes}))
@@ -656,6 +685,8 @@ class BillReview:
                 req = v(getattr(stay, "physician_request", None)) if stay is not None else None
                 if (ind is None or req is False) and self.enabled("isolation"):
                     notes.setdefault("isolation", []).append(day["date"])
+                elif self.enabled("isolation"):
+                    notes.setdefault("isolation_rate", []).append(day["date"])
             grade = self.grade_on(ward, day["date"])
             if grade is None:
                 if self.enabled("grade"):
@@ -718,6 +749,13 @@ class BillReview:
                     amount += p
                     self.computed.setdefault("monitored_days", 0)
                     self.computed["monitored_days"] += 1
+                    notes.setdefault("monitoring", []).append(day["date"])
+            if ward not in self.const("burn_ward", "burn_rate_only_in", ["burn"]) and self.enabled("burn_ward") \
+                    and any(d2["ward"] in self.const("burn_ward", "burn_rate_only_in", ["burn"]) and d2["date"] < day["date"]
+                            for d2 in plan):
+                notes.setdefault("burn_ward", []).append(day["date"])      # INP-6-10: after the burn ward
+            if self.enabled("latest_grade") and self._grade_changed(ward, day["date"]):
+                notes.setdefault("latest_grade", []).append(day["date"])
             by_ward[ward] = by_ward.get(ward, 0) + 1
             total += amount
         if unknown:
@@ -773,6 +811,14 @@ class BillReview:
             hc.effects.append(Effect("ward_no_tariff", "reduce", None,
                                      "بخش فاقد تعرفه مصوب: معادل تخت روز عادی محاسبه شد",
                                      {"wards": sorted(set(notes["ward_no_tariff"]))}))
+        # steps that set the rate of some days: a bill priced above it is explained by them (amount unknown)
+        for k2, txt in (("isolation_rate", "اتاق ایزوله با اندیکاسیون و درخواست پزشک معالج: معادل اتاق یک تختی بخش دولتی"),
+                        ("burn_ward", "ادامه درمان بیمار سوختگی در سایر بخشها: تخت عادی"),
+                        ("monitoring", "بیمار نیازمند بخش ویژه تحت مونیتورینگ در بخش عادی: تخت عادی + کد ۹۰۰۷۷۰"),
+                        ("latest_grade", "آخرین ارزشیابی و اعتباربخشی بیمارستان ملاک است")):
+            if notes.get(k2):
+                hc.effects.append(Effect("isolation" if k2 == "isolation_rate" else k2, "reduce", None, txt,
+                                         {"days": len(notes[k2]), "with_primary": True}))
         if notes.get("isolation"):
             hc.effects.append(Effect("isolation", "review", None,
                                      "اتاق ایزوله بدون اندیکاسیون ثبت‌شده یا درخواست پزشک معالج",
@@ -987,6 +1033,11 @@ class BillReview:
     def _visit_kind(self, vis) -> tuple[str | None, str | None]:
         """INP-8-12: the kind a visit is paid as (triage 1-2 critical care, 3-4 limited, 5 outpatient)."""
         kind = v(getattr(vis, "kind", None))
+        if kind in self.const("observation_visit", "kinds", ["first_day", "day2plus", "discharge_day"]) \
+                and self.enabled("observation_visit") and self.observation_no_file():
+            # INP-7-1-N1: «ویزیت پزشک عمومی و متخصص معادل ویزیت سرپایی» for an observation patient without an
+            # inpatient file and bed-day
+            return str(self.const("observation_visit", "paid_as", "outpatient")), "observation_visit"
         triage = v(getattr(vis, "triage", None))
         if not self.enabled("visit_triage") or triage is None or kind not in ("er_comprehensive", "er_limited",
                                                                               "critical_care"):
@@ -1144,6 +1195,10 @@ class BillReview:
                 refused.append("mod_85")
             else:
                 f85 = 1 + _dec(self.const("mod_85", "percent", 20)) / 100
+                # RVU-85: however many technologies, 85 only once — an extra +20 % claimed is refused under 85
+                if (mods.count("85") > 1 or (isinstance(techs, list) and len(set(map(str, techs))) > 1)) \
+                        and self.enabled("mod_85_once"):
+                    refused.append("mod_85_once")
         f53 = Decimal(1)
         if "53" in mods and self.enabled("mod_53"):
             why = self._mod53_refusal(info)
@@ -1261,11 +1316,18 @@ class BillReview:
                     and info["branch"] in ("RVU-51", "RVU-51-N1", "RVU-51-N4", "RVU-51-N5"):
                 calc = {"RVU-51": "mp_same", "RVU-51-N1": "mp_separate", "RVU-51-N4": "mp_foot",
                         "RVU-51-N5": "mp_foot_both"}[info["branch"]]
+                # INP-10-D-3 / INP-10-G-3: the clauses that send a pacemaker with other surgery, or a further
+                # urodynamic study, to modifier 51 are cited for that reduction (the same percentages)
+                for special, group in (("mp_pacemaker", "pacemaker"), ("mp_urodynamic", "urodynamic")):
+                    if self.enabled(special) and info["code"] in self.ctx.code_group(group, info["on"]):
+                        calc = special
+                        break
                 eff[calc] = eff.get(calc, Decimal(0)) + (full_units - rv * pct) * K
             if info["review"]:
                 reviews.append(("mp_mixed" if info["review"] == "mixed_incisions" else "mp_foot_both", info))
             for r in info["refused"]:
                 size = {"mod_85": rv * pct * _dec(self.const("mod_85", "percent", 20)) / 100,
+                        "mod_85_once": rv * pct * _dec(self.const("mod_85", "percent", 20)) / 100,
                         "mod_63": rv * pct * Decimal(25) / 100}.get(r, rv * pct * _dec(self.const("mod_53", "percent", 30)) / 100)
                 eff[r] = eff.get(r, Decimal(0)) + size * K
             if "90" in info["modifiers"] and mult == 1 and self.enabled("mod_90"):
@@ -1312,9 +1374,12 @@ class BillReview:
         hc.base_insured = rial(base_ins)
         texts = {"mp_same": "اعمال متعدد در یک ناحیه/شکاف: ۱۰۰٪، ۵۰٪، ۲۵٪، ۱۰٪، ۵٪",
                  "mp_separate": "اعمال متعدد در دو ناحیه/شکاف توسط یک جراح: ۱۰۰٪ و ۸۰٪",
+                 "mp_pacemaker": "تعبیه پیس‌میکر همراه سایر اعمال جراحی با کد تعدیلی ۵۱",
+                 "mp_urodynamic": "بیش از یک بررسی یورودینامیک با کد تعدیلی ۵۱",
                  "mp_foot": "جراحی پا روی یک پا: ۱۰۰٪، ۷۵٪، ۲۵٪",
                  "mp_foot_both": "جراحی دو پا: ۱۰۰٪ و ۸۰٪",
-                 "mod_85": "کد تعدیلی ۸۵ بدون ثبت فناوری نیمه‌تهاجمی", "mod_63": "شرایط کد تعدیلی ۶۳ (سن کودک) احراز نشد",
+                 "mod_85": "کد تعدیلی ۸۵ بدون ثبت فناوری نیمه‌تهاجمی",
+                 "mod_85_once": "کد تعدیلی ۸۵ با بیش از یک فناوری تنها یکبار (۲۰٪) قابل اخذ است", "mod_63": "شرایط کد تعدیلی ۶۳ (سن کودک) احراز نشد",
                  "mod_53": "سابقه همان عمل برای کد تعدیلی ۵۳ (عمل مجدد) یافت نشد",
                  "mod_53_window": "عمل مجدد کمتر از یک ماه پس از ترخیص قبلی عارضه محسوب می‌شود نه عمل مجدد",
                  "mod_53_caesarean": "سزارین تکراری مشمول کد تعدیلی ۵۳ نیست",
@@ -1473,6 +1538,28 @@ class BillReview:
                 best = b
         return best
 
+    def _hypothermia(self, t) -> bool | None:
+        """RVU-33: absent → None (as it should be); null → not recorded; a temperature → hypothermia only when it
+        is below `mod_33.hypothermia_below_c` (a normothermic reading is no hypothermia, whatever the text's
+        «بالای ۳۰ درجه» means)."""
+        t = _fact3(t) if not isinstance(t, (int, float)) or isinstance(t, bool) else t
+        if t is None or isinstance(t, bool):
+            return t
+        return Decimal(str(t)) < _dec(self.const("mod_33", "hypothermia_below_c", 35))
+
+    def _session_addon_base(self, sess) -> Decimal | None:
+        """The highest anaesthesia base printed on the session's add-on (+) rows: never used (RVU-PLUS-N1)."""
+        best = None
+        for info in self.procedure_table():
+            if info["excluded"] or not info["addon"] or info["row"] is None:
+                continue
+            if sess is not None and v(getattr(info["proc"], "session", None)) not in (None, sess):
+                continue
+            b = info["row"].anesthesia_base
+            if b is not None and (best is None or b > best):
+                best = b
+        return best
+
     def _anesthesia_results(self) -> list:
         out = []
         used35 = False
@@ -1513,7 +1600,7 @@ class BillReview:
                 age_years=self.insured_age(start.date if start else None),
                 emergency=v(getattr(self.doc, "emergency", None)),
                 position=v(getattr(a, "position", None)), remote_from_site=v(getattr(a, "remote_from_site", None)),
-                hypothermia=_fact3(getattr(a, "lowest_temperature_c", ABSENT)),
+                hypothermia=self._hypothermia(getattr(a, "lowest_temperature_c", ABSENT)),
                 pump=_fact3(getattr(a, "extracorporeal_pump", ABSENT)),
                 controlled_hypotension=_fact3(getattr(a, "controlled_hypotension", ABSENT)),
                 risk=risk, modifier_35_used_before=used35 and self.enabled("mod_35_once"))
@@ -1593,6 +1680,10 @@ class BillReview:
                 continue
             for calc, _m, units in u.refused:
                 eff[calc] = eff.get(calc, Decimal(0)) + Decimal(units) * K * factor
+            ab = self._session_addon_base(v(getattr(a, "session", None))) if self.enabled("addon_anes") else None
+            if ab is not None and ab > u.base:
+                # RVU-PLUS-N1: an add-on's printed base is worth nothing; a claim built on it is refused under N1
+                eff["addon_anes"] = eff.get("addon_anes", Decimal(0)) + (Decimal(ab) - u.base) * K * factor
             if recorded is not None and u.minutes is not None and recorded > u.minutes and self.enabled("anes_time"):
                 extra = anes.time_units(recorded) - u.time
                 if extra > 0:
@@ -1631,6 +1722,7 @@ class BillReview:
                  "mod_37_age": "سن بیمار کمتر از ۷۰ سال است (کد ۳۷)", "mod_32": "وضعیت قرارگیری مشمول کد ۳۲ نیست",
                  "mod_33": "هیپوترمی ثبت نشده (کد ۳۳)", "mod_34": "پمپ برون‌پیکری استفاده نشده (کد ۳۴)",
                  "mod_38": "هیپوتانسیون کنترل‌شده ثبت نشده (کد ۳۸)",
+                 "addon_anes": "کد ضمیمه (+) ارزش بیهوشی ندارد: ارزش پایه از عمل اصلی",
                  "recovery_method": "ریکاوری فقط پس از بیهوشی جنرال، رژیونال (شبکه بازویی، کمری-خاجی، گردنی)، "
                                     "اپیدورال یا اسپینال",
                  "recovery_icu": "انتقال به بخش مراقبت ویژه پس از عمل: ریکاوری قابل گزارش نیست",
@@ -1696,6 +1788,8 @@ class BillReview:
         outside = Decimal(0)
         ins_pct = _dec(self.const("or_one_value", "insurer_percent", 40))
         priv_pct = _dec(self.const("or_one_value", "private_percent", 25))
+        local46 = self._local_by_surgeon() if self.enabled("mod_46_or") else None
+        eff46 = None
         for info in rows:
             row = info["row"]
             if row is None or info["rv"] is None:
@@ -1723,7 +1817,14 @@ class BillReview:
             total += u * K
             units += u
             units_private += up
+            if local46 and info["index"] in local46 and self.enabled("mod_46_or"):
+                # RVU-46-N2: the OR technical is computed without 46; an OR claim on the raised RV is cut under N2
+                add = u * _dec(self.const("mod_46", "percent", 20)) / 100 * K
+                eff46 = eff46 + add if eff46 is not None else add
         hc.computed = rial(total)
+        if eff46:
+            hc.effects.append(Effect("mod_46_or", "reduce", rial(eff46),
+                                     "کد ۴۶: جزء فنی اتاق عمل بدون احتساب ۲۰٪ بی‌حسی موضعی محاسبه می‌شود"))
         if outside and self.enabled("or_outside"):
             kind = "deny" if total == 0 else "reduce"
             hc.effects.append(Effect("or_outside", kind, rial(outside) if kind == "reduce" else R,
@@ -2012,6 +2113,8 @@ class BillReview:
                 i = unknown[0]
                 c = out[i]
                 out[i] = (c[0], c[1], c[2] + rest, line)
+                if c[1].data.get("with_primary") and primary is not None and self.enabled(primary):
+                    out.append((primary, None, 0, line))     # a rate step: the heading's rate clause is cited too
             elif red:
                 c = out[-1]
                 out[-1] = (c[0], c[1], c[2] + rest, line)

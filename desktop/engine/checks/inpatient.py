@@ -23,7 +23,8 @@ How a bill is reviewed is in desktop/inpatient/bill.py and docs/inpatient-rules.
 Derived facts for conditions: `$bill_class`, `$global_bill`, `$stay_hours`, `$bed_days`, `$age_years`,
 `$teaching`, `$has_anesthesia`, `$bill_codes`, `$session_codes`, `$procedure_rv`, `$visit_by_surgeon`,
 `$visit_by_anesthesiologist`, `$visit_ward`, `$in_house_physician`, `$icu_thirty_deducted`, `$line_ward`,
-`$line_chapter_bill`, `$package_name`, `$anesthesia_by_surgeon`, `$surgeon_ids`, `$assistant_is_surgeon`.
+`$line_chapter_bill`, `$package_name`, `$anesthesia_by_surgeon`, `$surgeon_ids`, `$assistant_is_surgeon`,
+`$stay_wards`.
 """
 from __future__ import annotations
 
@@ -68,6 +69,14 @@ def _f_global(ev):
 def _f_package(ev):
     gp = v(getattr(ev.doc, "global_package", None))
     return v(getattr(gp, "name", None)) if gp is not None else None
+
+
+@fact("stay_wards")
+def _f_stay_wards(ev):
+    """INP-22-6 / INP-22-8: the wards of the bill's stays (a list, for `has` / `any_in`)."""
+    if ev.kind != "bill":
+        return ABSENT
+    return [v(getattr(st, "ward", None)) for st in v(getattr(ev.doc, "stays", None), []) or []]
 
 
 @fact("stay_hours")
@@ -115,6 +124,56 @@ def _f_session_codes(ev):
     sess = v(getattr(item, "session", None)) if item is not None else None
     return [p.code for p in v(getattr(ev.doc, "procedures", None), [])
             if v(getattr(p, "code", None)) and (sess is None or v(getattr(p, "session", None)) in (None, sess))]
+
+
+@fact("earlier_operation_in_bill")
+def _f_earlier_op(ev):
+    """INP-10-D-1: another procedure of this bill (this admission) was done before the current one — an earlier
+    date, or the same date in an earlier session."""
+    item = ev.item
+    if item is None:
+        return ABSENT
+    on, sess = v(getattr(item, "on", None)), v(getattr(item, "session", None))
+    if on is None:
+        return ABSENT
+    for p in v(getattr(ev.doc, "procedures", None), []):
+        if p is item:
+            continue
+        po, ps = v(getattr(p, "on", None)), v(getattr(p, "session", None))
+        if po is None:
+            continue
+        if po < on or (po == on and sess is not None and ps is not None and ps < sess):
+            return True
+    return False
+
+
+@fact("peripheral_angiography_share")
+def _f_peripheral_share(ev):
+    """INP-10-D-6-N1: of the coronary angiographies (code group `coronary_angiography`) the current record's
+    physician did in the bills of the batch under review (the month), the share done together with a peripheral
+    angiography (group `peripheral_angiography`) in the same session. Physician = the surgeon's council number."""
+    item = ev.item
+    sg = v(getattr(item, "surgeon", None)) if item is not None else None
+    who = v(getattr(sg, "council_no", None)) if sg is not None else None
+    if not who:
+        return ABSENT
+    coronary = ev.ctx.code_group("coronary_angiography", ev.date)
+    peripheral = ev.ctx.code_group("peripheral_angiography", ev.date)
+    bills = v(getattr(ev.ctx.batch, "bills", None), []) if ev.ctx.batch is not None else []
+    if not any(b is ev.doc for b in bills):
+        bills = list(bills) + [ev.doc]
+    total = paired = 0
+    for b in bills:
+        procs = v(getattr(b, "procedures", None), [])
+        for p in procs:
+            ps = v(getattr(p, "surgeon", None))
+            if v(getattr(p, "code", None)) not in coronary or ps is None or str(v(getattr(ps, "council_no", None))) != str(who):
+                continue
+            total += 1
+            sess = v(getattr(p, "session", None))
+            if any(v(getattr(q, "code", None)) in peripheral and v(getattr(q, "session", None)) == sess for q in procs):
+                paired += 1
+    return paired / total if total else ABSENT
 
 
 @fact("procedure_rv")
@@ -809,12 +868,15 @@ def _compile_repeat(params):
         raise ValueError("per: bill | month | day")
     hs = params.get("headings") or list(LINE_HEADINGS)
     return {"codes": frozenset(str(c) for c in params["codes"]), "max": params["max"], "per": per,
-            "headings": tuple(hs)}
+            "headings": tuple(hs),
+            "unless": compile_condition(params["unless"]) if "unless" in params else None}
 
 
 @register("bill_line_repeat", compile=_compile_repeat, levels=("line",))
 def bill_line_repeat(rule, ev):
-    """A heading line's code at most `max` times per bill / Jalali month / day: the later lines are zeroed."""
+    """A heading line's code at most `max` times per bill / Jalali month / day: the later lines are zeroed; a line
+    whose own quantity passes the limit while some of it is still within is paid at the remaining quantity
+    (`paid_qty`). Lines matching `unless` (a condition on the line) are not counted."""
     if ev.kind != "bill":
         return []
     c = rule.compiled
@@ -826,14 +888,24 @@ def bill_line_repeat(rule, ev):
             code = v(getattr(line, "code", None))
             if code not in c["codes"]:
                 continue
+            if c["unless"] is not None:
+                ev.item, ev.index = line, j
+                skip = c["unless"](ev)
+                ev.item = ev.index = None
+                if skip:
+                    continue
             on = v(getattr(line, "on", None)) or ev.date
             key = {"bill": None, "month": (on.year, on.month), "day": on.ordinal}[c["per"]]
             n = seen.get(key, 0)
             q = v(getattr(line, "qty", None), 1)
             if n + q > c["max"]:
-                out.append(ev.finding(rule, heading=h, line=j, data={"heading": h, "line": j + 1, "code": code,
-                                                                     "earlier": n, "max": c["max"]},
-                                      detail_fa=f"کد {fa_digits(code)} بیش از {fa_digits(c['max'])} بار"))
+                data = {"heading": h, "line": j + 1, "code": code, "earlier": n, "max": c["max"]}
+                detail = f"کد {fa_digits(code)} بیش از {fa_digits(c['max'])} بار"
+                if n < c["max"]:
+                    out.append(ev.finding(rule, heading=h, line=j, data=data, detail_fa=detail, severity="adjust",
+                                          mark="circle", paid_qty=c["max"] - n))
+                else:
+                    out.append(ev.finding(rule, heading=h, line=j, data=data, detail_fa=detail))
             seen[key] = n + q
     return out
 
@@ -842,7 +914,25 @@ def bill_line_repeat(rule, ev):
 
 
 def _compile_combined(params):
-    return {"table": params.get("table", "combined_codes"), "codes": params.get("codes")}
+    kw = [str(x).lower() for x in params.get("keywords") or ()]
+    ex = [str(x).lower() for x in params.get("except_keywords") or ()]
+    return {"table": params.get("table", "combined_codes"), "codes": params.get("codes"), "keywords": kw,
+            "except_keywords": ex}
+
+
+def _combo_text(ev, procs, codes) -> str:
+    """What a combination is called: the billed descriptions of its procedures and the tariff descriptions of its
+    codes (the manual names the clauses' services, not their codes)."""
+    parts = []
+    for p in procs:
+        d = v(getattr(p, "description", None))
+        if d:
+            parts.append(str(d))
+    for c in codes:
+        row = ev.ctx.tariff_row(c)
+        if row is not None and getattr(row, "description_fa", None):
+            parts.append(str(row.description_fa))
+    return " ".join(parts).lower()
 
 
 @register("bill_combined", compile=_compile_combined, levels=("line",))
@@ -868,6 +958,13 @@ def bill_combined(rule, ev):
                     continue
                 if v(getattr(p, "session", None)) != v(getattr(q, "session", None)):
                     continue
+                c = rule.compiled
+                if c["keywords"] or c["except_keywords"]:
+                    text = _combo_text(ev, (p, q), (a, b, str(common)))
+                    if c["keywords"] and not any(k in text for k in c["keywords"]):
+                        continue
+                    if any(k in text for k in c["except_keywords"]):
+                        continue
                 done |= {i, j}
                 out.append(ev.finding(rule, heading="surgeon", paid_code=str(common), severity="adjust",
                                       mark="circle", data={"procedure": i + 1, "code": a, "with": b,
@@ -937,6 +1034,8 @@ def _f_hash(ev):
     if row is None or not row.is_private_adjusted:
         return False
     req = v(getattr(item, "requested", None))
+    if req is not None and not isinstance(req, (int, float)):
+        req = v(getattr(req, "total", None))          # a prescription line's {total, insured, org}
     if req is None:
         up = v(getattr(item, "unit_price", None))
         req = up * v(getattr(item, "qty", None), 1) if up is not None else None
