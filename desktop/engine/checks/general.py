@@ -50,6 +50,30 @@ def _f_served_future(ev):
     return False
 
 
+@fact("declared_amounts_mismatch")
+def _f_declared_mismatch(ev):
+    """The amounts written on the prescription (`prescription.declared`: total, insured's share, organization's share,
+    6-1-15) are not all written, do not add up, or their total is not the sum of the priced lines. False when the
+    document carries no written amounts (absent = as it should be) or a line has no amounts (GEN-15-N2 (a))."""
+    dec = getattr(ev.doc, "declared", ABSENT)
+    if dec in (ABSENT, None):
+        return False
+    vals = [getattr(dec, k, ABSENT) for k in ("total", "insured_share", "org_share")]
+    if any(v is None for v in vals):
+        return True
+    total, ins, org = (v if isinstance(v, (int, float)) else None for v in vals)
+    if total is not None and ins is not None and org is not None and abs(ins + org - total) > 1:
+        return True
+    s = 0
+    for item in ev.lines():
+        req = _v(getattr(item, "requested", None))
+        t = _v(getattr(req, "total", None)) if req is not None else None
+        if not isinstance(t, (int, float)):
+            return False
+        s += t
+    return total is not None and abs(total - s) > 1
+
+
 @fact("newborn_over_one_month")
 def _f_newborn(ev):
     ins = _v(getattr(ev.doc, "insured", None))
@@ -585,7 +609,7 @@ def _norm_title(text: str) -> str:
 @register("as_prescribed", levels=("line",), gate=lambda rule: Gate(item_any=(("details", "prescribed_as"),)))
 def as_prescribed(rule, ev):
     """What was billed is what the physician wrote (GEN-16-N1): `details.prescribed_as` null → the line was not
-    prescribed (`not_prescribed` severity, default deny); written and naming neither the billed code, nor its
+    prescribed (`not_prescribed` severity, default deny; the pack raises it for review); written and naming neither the billed code, nor its
     description on the line or in the tariff book → raised for the reviewer (`changed` severity, default review)."""
     p = rule.params
     out = []
@@ -624,6 +648,16 @@ def as_prescribed(rule, ev):
                               detail_fa=f"در نسخه «{written}» نوشته شده و خدمت {fa_digits(code)} محاسبه شده است",
                               data={"code": code, "prescribed_as": written}))
     return out
+
+
+@fact("line_title")
+def _f_line_title(ev):
+    """What the line is, as written: the prescriber's words, the line's description and the tariff book's description
+    of the billed code (normalised), for clauses that name a service rather than a code (GEN-16-N3)."""
+    if ev.item is None:
+        return ABSENT
+    from desktop.engine.checks.imaging import line_text
+    return line_text(ev, ev.item, ("prescribed_as", "description", "tariff"))
 
 
 @fact("insured_age_years")
