@@ -1799,8 +1799,8 @@ def _compile_proc(params):
 @register("img_procedure_code", compile=_compile_proc, levels=("line",))
 def img_procedure_code(rule, ev):
     """A bill's procedure recognised by its description (or details.service) is paid under `paid_code` (CARD-2: IVL
-    under 900700): billed under another code it is raised for the reviewer with the code to pay — the bill's
-    procedure amounts are the inpatient calculator's."""
+    under 900700): billed under another code it is paid as `paid_code` (the rule's severity, adjust for replace_code;
+    the inpatient calculator prices the procedure at that code and lists it in computed.procedures[].paid_code)."""
     c = rule.compiled
     out = []
     for i, p in enumerate(_procedures(ev)):
@@ -1809,7 +1809,7 @@ def img_procedure_code(rule, ev):
             continue
         if code == c["paid_code"]:
             continue
-        out.append(ev.finding(rule, heading="surgeon", paid_code=c["paid_code"], severity=REVIEW, mark="circle",
+        out.append(ev.finding(rule, heading="surgeon", paid_code=c["paid_code"], mark="circle",
                               data={"procedure": i + 1, "code": code, "paid_code": c["paid_code"]},
                               detail_fa=f"عمل ردیف {fa_digits(i + 1)} ({_code_fa(code)}): به کد {fa_digits(c['paid_code'])}"))
     return out
