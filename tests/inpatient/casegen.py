@@ -1675,11 +1675,13 @@ case("INP-10-B-4-capsulotomy-in-joint-operation", "INP-10-B-4", "Capsulotomy bil
            "headings": H(surgeon=29_000_000)},
      expect={"rules": ["INP-10-B-4"], "mark": "circle", "heading": "surgeon", "approved_rial": 25_000_000})
 case("INP-10-B-5-hip-prosthesis-removed-with-general-code", "INP-10-B-5",
-     "A hip prosthesis removed under the general implant-removal code: it has a specific code",
+     "A hip prosthesis removed under the general implant-removal code: it has a specific code, so it is paid as "
+     "203100 (35 RV, more than the 10,000,000 requested: paid at the request)",
      params={**grp(implant_removal_general=["203000"]), "implant_removal_codes": dated({"hip_prosthesis": "203100"})},
      tariff=[row("203000", 10, base=3), row("203100", 35, base=6)],
      bill={"procedures": [proc("203000", details={"implant": "hip_prosthesis"})], "headings": H(surgeon=10_000_000)},
-     expect={"rules": ["INP-10-B-5"], "mark": None, "heading": "surgeon", "action": "flag_review"})
+     expect={"rules": ["INP-10-B-5"], "mark": "tick", "heading": "surgeon", "approved_rial": 10_000_000,
+             "computed": {"procedures": [{"code": "203000", "paid_code": "203100"}]}})
 case("INP-10-B-6-implant-removal-once-per-incision", "INP-10-B-6",
      "Three screws removed through one incision billed as 3 × the removal code (10 RV): once — 10,000,000 "
      "(billed 17,500,000 with the multiple-procedure percentages)",

@@ -514,7 +514,27 @@ def _compile_bill_condition(params):
             "unless": compile_condition(params["unless"]) if "unless" in params else None,
             "readers": [(p, resolve_path(p)) for p in fields_of(params["when"])],
             "heading": h, "headings": tuple(params.get("headings") or ()), "part": params.get("part"),
-            "paid_code": params.get("paid_code"), "paid_qty": params.get("paid_qty"), "percent": params.get("percent")}
+            "paid_code": params.get("paid_code"), "paid_qty": params.get("paid_qty"), "percent": params.get("percent"),
+            # the paid code looked up in a parameters table by a fact of the record (INP-10-B-5: the implant's own
+            # removal code, params.implant_removal_codes[details.implant])
+            "paid_code_from": _paid_code_from(params.get("paid_code_from"))}
+
+
+def _paid_code_from(spec):
+    if spec is None:
+        return None
+    if not isinstance(spec, dict) or set(spec) != {"param", "key"} or not isinstance(spec["key"], str):
+        raise ValueError("paid_code_from: {param: <parameters table>, key: <condition path, e.g. item.details.implant>}")
+    return str(spec["param"]), resolve_path(spec["key"])
+
+
+def _looked_up_code(ev, spec):
+    table, path = spec
+    key = path(ev)
+    if key in (ABSENT, None):
+        return None
+    code = (ev.ctx.param(table, ev.date, default=None) or {}).get(key)
+    return str(code) if code is not None else None
 
 
 def _data(ev, readers):
@@ -592,6 +612,11 @@ def bill_condition(rule, ev):
             kw = {}
             if c["paid_code"] is not None:
                 kw["paid_code"] = str(c["paid_code"])
+            if c["paid_code_from"] is not None:
+                looked = _looked_up_code(ev, c["paid_code_from"])
+                if looked is None:
+                    continue
+                kw["paid_code"] = data["paid_code"] = looked
             if c["paid_qty"] is not None:
                 kw["paid_qty"] = c["paid_qty"]
             out.append(ev.finding(rule, heading=heading, data=data, detail_fa=detail, **kw))
