@@ -38,6 +38,25 @@ def _list(v) -> list:
     return v if isinstance(v, list) else []
 
 
+class _NamedGroup(frozenset):
+    """A code group with a service class (engine.rules.ServiceClass): its members are the parameters' codes and the
+    batch's codes named by the class; `code in group` also asks the tariff book's description of any other code."""
+
+    def __new__(cls, codes, by_book):
+        obj = super().__new__(cls, codes)
+        obj._by_book = by_book
+        obj._asked = {}
+        return obj
+
+    def __contains__(self, code) -> bool:
+        if frozenset.__contains__(self, code):
+            return True
+        hit = self._asked.get(code)
+        if hit is None:
+            hit = self._asked[code] = self._by_book(code)
+        return hit
+
+
 class EngineContext:
     """Reference data and history as the rules see them, with per-run caches."""
 
@@ -95,14 +114,16 @@ class EngineContext:
             g = frozenset(str(c) for c in (table.get(group) or ()))
             classes = self.rules.service_classes.get(group) if self.rules is not None else None
             if classes:
-                g = g | self._class_codes(group, classes)
+                named, by_book = self._class_codes(group, classes)
+                g = _NamedGroup(g | named, by_book)
             self._groups[k] = g
         return g
 
     def _class_codes(self, group: str, classes) -> frozenset:
-        """The codes a service class recognises by name (engine.rules.ServiceClass): the tariff book's rows whose
-        description names the class, and the codes of this batch's bills written with a procedure description or
-        line name that names it.  Per run (the book and the batch do not change during it)."""
+        """The codes a service class recognises by name (engine.rules.ServiceClass): the codes of this batch's bills
+        whose tariff description, or whose procedure description / line name as written, names the class — and, on
+        demand, any other code whose tariff description names it (`_NamedGroup.__contains__`: a code of an earlier
+        batch or of a prescription).  Not a scan of the whole book: a book holds some 10,000 rows.  Per run."""
         memo = self._class_memo
         if group in memo:
             return memo[group]
@@ -112,34 +133,36 @@ class EngineContext:
             t = norm_text(text)
             return bool(t) and any(c.words.search(t) and not (c.not_words and c.not_words.search(t)) for c in classes)
 
-        codes = set()
         tariff = getattr(self.ref, "tariff", None)
-        for row in (tariff if tariff is not None else ()):
-            if row.description_fa and named(row.description_fa):
-                codes.add(row.code)
+
+        def by_book(code) -> bool:
+            row = tariff.get(code) if tariff is not None and isinstance(code, str) else None
+            return row is not None and bool(row.description_fa) and named(row.description_fa)
+
+        codes = set()
         for code, text in self._bill_texts():
-            if named(text):
+            if code not in codes and (by_book(code) or (text and named(text))):
                 codes.add(code)
-        memo[group] = frozenset(codes)
+        memo[group] = (frozenset(codes), by_book)
         return memo[group]
 
     def _bill_texts(self) -> list:
-        """[(code, written text)] of the batch's bills: procedures (`description`) and heading lines (`name`)."""
+        """[(code, written text or None)] of the batch's bills: procedures (`description`) and heading lines (`name`)."""
         if self._bill_text_list is None:
             out = []
             bills = getattr(self.batch, "bills", None) if self.batch is not None else None
             for bill in (bills if isinstance(bills, list) else ()):
                 for p in _list(getattr(bill, "procedures", None)):
                     code, text = getattr(p, "code", None), getattr(p, "description", None)
-                    if isinstance(code, str) and isinstance(text, str):
-                        out.append((code, text))
+                    if isinstance(code, str):
+                        out.append((code, text if isinstance(text, str) else None))
                 heads = getattr(bill, "headings", None)
                 for h in ((getattr(heads, f.name, None) for f in dataclasses.fields(heads))
                           if dataclasses.is_dataclass(heads) else ()):
                     for ln in _list(getattr(h, "lines", None)):
                         code, text = getattr(ln, "code", None), getattr(ln, "name", None)
-                        if isinstance(code, str) and isinstance(text, str):
-                            out.append((code, text))
+                        if isinstance(code, str):
+                            out.append((code, text if isinstance(text, str) else None))
             self._bill_text_list = out
         return self._bill_text_list
 

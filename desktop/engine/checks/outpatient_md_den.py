@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from desktop.domain.absent import ABSENT
-from desktop.domain.fa import fa_digits
+from desktop.domain.fa import fa_amount, fa_digits
 from desktop.engine.evaluate import fact, rial, service_date
 from desktop.engine.rules import register
 
@@ -228,7 +228,9 @@ def _compile_same_day(params):
 def same_day_documents(rule, ev):
     """The insured already has a document of the same prescriber (`same: prescriber`, by council number) or the same
     provider (`same: provider`) with the same service date — in an earlier batch or earlier in this one: the
-    services of one day (one session) belong on one prescription (MD-2, DEN-1)."""
+    services of one day (one session) belong on one prescription (MD-2, DEN-1).  A session is one insured, one
+    provider, one day: the same physician's document filed by another provider (a clinic where he also works) could
+    not have been written on this provider's sheet, so `same: prescriber` also requires the same provider."""
     nid = _nid(ev)
     if nid is None:
         return []
@@ -236,12 +238,15 @@ def same_day_documents(rule, ev):
     key = _council(ev) if same == "prescriber" else _v(ev.batch.provider.code)
     if key is None:
         return []
+    own_provider = _v(ev.batch.provider.code)
     day = ev.date
     who = 'پزشک' if same == 'prescriber' else 'مؤسسه'
     for r in ev.ctx.history.services(nid, since=day, until=day, paid_only=False):
         if r.kind != "prescription" or _is_self(ev, r):
             continue
         if (r.prescriber if same == "prescriber" else r.provider_code) != key:
+            continue
+        if same == "prescriber" and own_provider is not None and r.provider_code not in (None, own_provider):
             continue
         return [ev.finding(rule, detail_fa=f"نسخهٔ دیگری از همین {who} "
                                            f"در {fa_digits(day)} (فهرست {r.batch_id}، نسخهٔ {fa_digits(r.seq)})",
@@ -763,9 +768,28 @@ def dental_price(rule, ev):
         base = ev.ctx.price(code, on, "government", _qty(item))
         if base is None:
             continue
-        out.append(ev.finding(rule, line=idx, approved=rial(Decimal(base) * c["factor"]),
+        basis = rial(Decimal(base) * c["factor"])
+        out.append(ev.finding(rule, line=idx, approved=basis,
                               data={"code": code, "general_tariff": base, "factor": float(c["factor"])}))
+        if c["mode"] == "auxiliary" and _requested_above(ev, item, basis):
+            # the 50 % of ب-5 is why the line is circled: cite the clause beside the deduction (GEN-15-N2 makes it)
+            out.append(ev.finding(rule, line=idx, severity="review", mark=None,
+                                  detail_fa=f"درخواست بیش از آن؛ قابل پرداخت {fa_amount(basis)} ریال",
+                                  data={"code": code, "general_tariff": base, "factor": float(c["factor"]),
+                                        "basis": basis}))
     return out
+
+
+def _requested_above(ev, item, basis) -> bool:
+    """The organisation's share requested for the line exceeds (1 − franchise) × `basis` (the comparison of
+    GEN-15-N2), i.e. the line is billed above the price the clause allows."""
+    req = getattr(item, "requested", ABSENT)
+    org = _v(getattr(req, "org", None)) if req not in (ABSENT, None) else None
+    if not isinstance(org, int) or isinstance(org, bool):
+        return False
+    f = ev.ctx.param("franchise", ev.date, "outpatient", default=None)
+    f = Decimal(str(f)) if f is not None else Decimal("0.30")
+    return org > rial(Decimal(basis) * (Decimal(1) - f))
 
 
 # ------------------------------------------------------------------------------------------------ dental_tooth_only

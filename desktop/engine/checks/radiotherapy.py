@@ -962,47 +962,115 @@ def _compile_field_max(params):
     return {"mode": mode, "field_codes": _codes(params, "field_codes"), "increase": inc, **_compile_table(params)}
 
 
-@register("rt_field_max", compile=_compile_field_max, levels=("line",))
-def rt_field_max(rule, ev):
-    """The treatment fields declared for a course against the maximum-fields table RT-T1 of its regions (+ the
-    technique's increase, up to 100 % for IMRT and stereotactic): `mode: above` (RT-2-12-N1) raises a course above
-    the maximum for review — the clause caps the centre's average, not one patient; `mode: at` (RT-2-12-N2) raises a
-    course declared exactly at the maximum, for the reviewer to check the stamped treatment sheet.  Field-fractions
-    of the course's earlier documents count; a region the table does not know is not judged."""
-    c = rule.compiled
-    lines = [(i, it) for i, it in enumerate(ev.lines()) if _v(it.code) in c["field_codes"]]
+def _doc_course_fields(ev, c, doc):
+    """The field-fractions of one document's course against RT-T1: (course key, regions, table maximum, limit with
+    the technique's increase, field-fractions of the course, technique) — or None when the document bills no field
+    code or its regions are not in the table.  The course's earlier documents (history) count; for a document other
+    than the one under review its own lines are never taken twice (history already holds the documents before it)."""
+    c_codes = c["field_codes"]
+    items = _v(getattr(doc, "items", None), [])
+    lines = [it for it in items if _v(getattr(it, "code", None)) in c_codes]
     if not lines:
-        return []
-    course = _course(ev)
+        return None
+    course = _v(getattr(doc, "course", None))
     ctx_sites = _v(getattr(course, "regions", None), []) if course is not None else []
-    regs = course_regions(ev, c)
+    regs, _ = treatment_regions(c, ctx_sites)
     if not regs:
-        for _, item in lines:
+        for item in lines:
             r, _ = treatment_regions(c, line_sites(item), ctx_sites)
             regs |= r
     if not regs:
-        return []
+        return None
     rows = [table_row(ev, c, base) for base, _ in regs]
     if any(r is None or "total" not in r for r in rows):
-        return []
+        return None
     base_max = sum(r["total"] for r in rows)
     technique = _v(getattr(course, "technique", None), "conventional") if course is not None else "conventional"
     pct = c["increase"].get(technique, 0)
     limit = base_max + (base_max * pct) // 100
-    total = sum(r.qty for r in course_records(ev, c["field_codes"])) + sum(_qty(it) for _, it in lines)
+    ins = _v(getattr(doc, "insured", None))
+    nid = _v(getattr(ins, "national_id", None)) if ins is not None else None
+    cid = _v(getattr(course, "id", None)) if course is not None else None
+    earlier = 0
+    if doc is ev.doc:
+        earlier = sum(r.qty for r in course_records(ev, c_codes))
+    elif nid and course is not None:
+        start, bid, seq = _v(getattr(course, "start", None)), getattr(ev.batch, "id", None), getattr(doc, "seq", None)
+        for r in ev.ctx.history.services(nid, c_codes):
+            if r.batch_id == bid and r.seq == seq:
+                continue
+            rc = getattr(r, "course_id", None)
+            if (rc == cid) if (rc is not None and cid is not None) else (start is not None and r.on is not None
+                                                                        and r.on >= start):
+                earlier += r.qty
+    total = earlier + sum(_qty(it) for it in lines)
+    key = (nid, cid) if nid and cid else ("doc", id(doc))
+    return key, frozenset(regs), base_max, limit, total, technique
+
+
+def _batch_courses(ev, c) -> list:
+    """The courses of the batch under review (one provider), one entry per course (its latest document), each as
+    `_doc_course_fields`; the document under review first."""
+    me = _doc_course_fields(ev, c, ev.doc)
+    if me is None:
+        return []
+    out = {me[0]: me}
+    batch = getattr(ev.ctx, "batch", None)
+    rxs = _v(getattr(batch, "prescriptions", None), []) if batch is not None else []
+    for rx in rxs if isinstance(rxs, list) else ():
+        if rx is ev.doc:
+            continue
+        f = _doc_course_fields(ev, c, rx)
+        if f is None or f[0] == me[0]:
+            continue
+        if f[0] not in out or f[4] > out[f[0]][4]:
+            out[f[0]] = f
+    return [me] + [v for k, v in out.items() if k != me[0]]
+
+
+@register("rt_field_max", compile=_compile_field_max, levels=("line",))
+def rt_field_max(rule, ev):
+    """The treatment fields declared by a centre against the maximum-fields table RT-T1 (+ the technique's increase,
+    up to 100 % for IMRT and stereotactic), over the courses of the batch (one centre, one month):
+    `mode: above` (RT-2-12-N1) — "متوسط تعداد فیلدهای درمانی در هر ناحیه آناتومیک ... نباید از حداکثر ... بیشتر
+    باشد": when the centre's average field-fractions per course of a region exceed the table, each course of that
+    region above its maximum is raised for review (one patient above an average within the table is not);
+    `mode: at` (RT-2-12-N2) — "یک مرکز برای اکثر درمانهای خود حداکثر تعداد فیلد ... را اعلام می نماید": when more than
+    half of the centre's courses are declared exactly at their maximum, each such course is raised for the reviewer
+    to check the stamped treatment sheet.  Field-fractions of a course's earlier documents count; a region the table
+    does not know is not judged."""
+    c = rule.compiled
+    courses = _batch_courses(ev, c)
+    if not courses:
+        return []
+    _key, regs, base_max, limit, total, technique = courses[0]
+    pct = c["increase"].get(technique, 0)
+    last = max(i for i, it in enumerate(ev.lines()) if _v(it.code) in c["field_codes"])
     names = _region_fa(c, regs)
-    last = lines[-1][0]
     data = {"regions": sorted(f"{b}{'_' + s if s else ''}" for b, s in regs), "fields": total, "table_max": base_max,
-            "limit": limit, "technique": technique}
-    if c["mode"] == "above" and total > limit:
+            "limit": limit, "technique": technique, "courses": len(courses)}
+    if c["mode"] == "above":
+        if total <= limit:
+            return []
+        peers = [f for f in courses if f[1] == regs]
+        mean_total = Decimal(sum(f[4] for f in peers)) / len(peers)
+        mean_limit = Decimal(sum(f[3] for f in peers)) / len(peers)
+        if mean_total <= mean_limit:
+            return []
+        data.update(region_courses=len(peers), mean_fields=float(round(mean_total, 1)))
         extra = f" (با {fa_digits(pct)}٪ افزایش برای {technique})" if pct else ""
+        avg = (f"؛ میانگین {fa_digits(len(peers))} دورهٔ این ناحیه در مرکز {fa_digits(round(mean_total, 1))}"
+               if len(peers) > 1 else "")
         return [ev.finding(rule, line=last, severity="review", mark="circle",
                            detail_fa=f"{fa_digits(total)} شان درمانی در دوره برای {names}؛ حداکثر جدول "
-                                     f"{fa_digits(limit)}{extra} — برگ پرتودرمانی بررسی شود", data=data)]
-    if c["mode"] == "at" and total in (base_max, limit):
+                                     f"{fa_digits(limit)}{extra}{avg} — برگ پرتودرمانی بررسی شود", data=data)]
+    at_max = [f for f in courses if f[4] in (f[2], f[3])]
+    if total in (base_max, limit) and 2 * len(at_max) > len(courses):
+        data.update(courses_at_max=len(at_max))
         return [ev.finding(rule, line=last, severity="review", mark="tick",
-                           detail_fa=f"{fa_digits(total)} شان درمانی برای {names}، برابر حداکثر جدول؛ برگ پرتودرمانی "
-                                     f"ممهور بررسی شود", data=data)]
+                           detail_fa=f"{fa_digits(total)} شان درمانی برای {names}، برابر حداکثر جدول "
+                                     f"({fa_digits(len(at_max))} از {fa_digits(len(courses))} دورهٔ مرکز)؛ برگ "
+                                     f"پرتودرمانی ممهور بررسی شود", data=data)]
     return []
 
 
