@@ -44,7 +44,7 @@ from desktop.domain.fa import fa_amount, fa_digits
 from desktop.domain.jalali import normalize_digits
 from desktop.engine.conditions import compile_condition
 from desktop.engine.evaluate import fact, rial
-from desktop.engine.findings import DENY, PRICE, REVIEW, ZERO
+from desktop.engine.findings import ADJUST, DENY, PRICE, REVIEW, ZERO
 from desktop.engine.rules import Gate, register
 
 __all__ = ["norm_text", "Words", "Matcher", "synonym_rows", "imaging_title_matches", "line_text"]
@@ -675,7 +675,45 @@ def _compile_line(params):
         if not isinstance(pq, int) or pq < 1:
             raise ValueError("paid_qty: a whole number ≥ 1")
         out["paid_qty"] = pq
+    out["by_row"] = _compile_by_row(params.get("paid_code_by_row"))
     return out
+
+
+def _compile_by_row(spec):
+    """`paid_code_by_row: {codes: [...], groups: [{request: [...], row: [...]}, ...]}` — the paid code is the one of
+    `codes` whose tariff row names what was requested: the line's request (details.prescribed_as) names exactly one
+    group, and exactly one of `codes` has a tariff description with that group's `row` words and none of the other
+    groups' words.  Otherwise the rule's own action stands (e.g. a review)."""
+    if spec is None:
+        return None
+    if not isinstance(spec, dict) or not isinstance(spec.get("codes"), list) or not isinstance(spec.get("groups"), list):
+        raise ValueError("paid_code_by_row: {codes: [six-digit codes], groups: [{request: [...], row: [...]}]}")
+    codes = [str(c) for c in spec["codes"]]
+    if not codes or not all(re.fullmatch(r"\d{6}", c) for c in codes):
+        raise ValueError("paid_code_by_row.codes: six-digit national codes")
+    groups = []
+    for n, g in enumerate(spec["groups"]):
+        if not isinstance(g, dict) or not g.get("request") or not g.get("row"):
+            raise ValueError(f"paid_code_by_row.groups[{n}]: {{request: [words], row: [words]}}")
+        groups.append((_words(g, "request", f"paid_code_by_row.groups[{n}]."),
+                       _words(g, "row", f"paid_code_by_row.groups[{n}].")))
+    return {"codes": codes, "groups": groups}
+
+
+def _code_by_row(ev, item, spec):
+    """The one code of `spec` whose tariff row names the service requested on the line, or None."""
+    asked = norm_text(_d(item, "prescribed_as", "") or "")
+    hit = [g for g in spec["groups"] if g[0].search(asked)]
+    if len(hit) != 1:
+        return None
+    want, others = hit[0][1], [g[1] for g in spec["groups"] if g is not hit[0]]
+    found = []
+    for code in spec["codes"]:
+        row = ev.ctx.tariff_row(code)
+        desc = norm_text(getattr(row, "description_fa", None) or "") if row is not None else ""
+        if desc and want.search(desc) and not any(o.search(desc) for o in others):
+            found.append(code)
+    return found[0] if len(found) == 1 else None
 
 
 @register("img_line", compile=_compile_line, levels=("line",), gate=_gate_match)
@@ -718,6 +756,13 @@ def img_line(rule, ev):
                 out.append(ev.finding(rule, line=idx, paid_qty=pq, data=data,
                                       detail_fa=_detail(rule, data, f"خدمت {_code_fa(code)}: حداکثر {fa_digits(pq)} بار")))
         else:
+            chosen = _code_by_row(ev, item, c["by_row"]) if c["by_row"] is not None else None
+            if chosen is not None and chosen != code:
+                data["paid_code"] = chosen
+                out.append(ev.finding(rule, line=idx, paid_code=chosen, severity=ADJUST, data=data,
+                                      detail_fa=f"خدمت {_code_fa(code)} به تعرفهٔ کد {fa_digits(chosen)} "
+                                                f"(خدمت درخواست‌شده)"))
+                continue
             out.append(ev.finding(rule, line=idx, data=data, detail_fa=_detail(rule, data, f"خدمت {_code_fa(code)}")))
     ev.item = ev.index = None
     return out
