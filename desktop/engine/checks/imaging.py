@@ -1313,6 +1313,9 @@ def _organ_lines(ev, c):
         code = _code(it)
         if code == c["code"] or not _is_service(it):
             continue
+        row = ev.ctx.tariff_row(code)
+        if row is not None and row.chapter and row.chapter != "ultrasound":
+            continue        # another modality's line naming an abdominal organ (a liver radiotherapy course)
         organs = {o for o, m in c["organs"].items() if m.matches(ev, it)}
         if organs or (code is not None and code in group):
             out.append((i, organs))
