@@ -671,13 +671,32 @@ def _compile_admission(params):
     mx = params.get("max", 1)
     if not isinstance(mx, int) or mx < 1:
         raise ValueError("`max` is an integer ≥ 1")
-    return {"classes": {k: CodeSet(v) for k, v in classes.items()}, "max": mx}
+    prefer = []
+    for p in params.get("prefer") or []:
+        if not isinstance(p, dict) or not p.get("codes"):
+            raise ValueError("`prefer` is a list of {codes, when}")
+        prefer.append((CodeSet(p["codes"]), _compile_when(p)))
+    return {"classes": {k: CodeSet(v) for k, v in classes.items()}, "max": mx, "prefer": prefer}
+
+
+def _admission_preferred(c, ev, items, i):
+    """The line's code is the one a `prefer` entry gives this patient (e.g. 800015 under 5, LAB-3): kept first."""
+    for codes, when in c["prefer"]:
+        if items[i].code in codes:
+            ev.item, ev.index = items[i], i
+            try:
+                if when is None or when(ev):
+                    return True
+            finally:
+                ev.item = ev.index = None
+    return False
 
 
 @register("admission_once", compile=_compile_admission, levels=("line",))
 def admission_once(rule, ev):
-    """At most `max` admission-and-sampling fee per prescription and sample class (LAB-2): the cheapest line is kept
-    (its quantity capped), the others are cut."""
+    """At most `max` admission-and-sampling fee per prescription and sample class (LAB-2): the line of a `prefer` code
+    whose condition holds (the code the manual gives this patient) is kept, else the cheapest (its quantity capped);
+    the others are cut."""
     c = rule.compiled
     items = ev.lines()
     out = []
@@ -685,7 +704,7 @@ def admission_once(rule, ev):
         idxs = [i for i, it in enumerate(items) if it.code in codes]
         if not idxs or sum(_qty(items[i]) for i in idxs) <= c["max"]:
             continue
-        keep = min(idxs, key=lambda i: (_price(ev, items[i].code) or 0, i))
+        keep = min(idxs, key=lambda i: (not _admission_preferred(c, ev, items, i), _price(ev, items[i].code) or 0, i))
         for i in idxs:
             data = {"code": items[i].code, "max": c["max"]}
             if i == keep:
@@ -955,6 +974,7 @@ def _compile_pcr_freq(params):
             "agents": {norm(a) for a in params.get("agents") or []},
             "not_agents": {norm(a) for a in params.get("not_agents") or []},
             "population": Words(pop.get("diagnosis") or []),
+            "population_transplant": bool(pop.get("transplant")),
             "lift": set(params.get("lifted_by_approval") or []),
             "except_transplant_year": {norm(a) for a in params.get("except_transplant_year") or []},
             "beyond": params.get("beyond_years")}
@@ -975,7 +995,8 @@ def _agent_of(ev, idx):
 def pcr_frequency(rule, ev):
     """Quantitative PCRs of one insured (LAB-7-A): at most `max` in the years `years` of treatment, counted from the
     first on record for the agent (`first_on_record`) or from `insured.transplant_on` (`transplant`), or at most `max`
-    in any `months` (`rolling`); `agents` / `not_agents` and a `population` (diagnosis words) say whom the clause is
+    in any `months` (`rolling`); `agents` / `not_agents` and a `population` (diagnosis words; with `transplant:
+    true` also any insured with an earlier `transplant_on`) say whom the clause is
     about; an approval of a kind in `lifted_by_approval` lifts the cap; `beyond_years: review` raises a PCR after the
     last year.  The PCR line falls with its test."""
     c = rule.compiled
@@ -983,7 +1004,8 @@ def pcr_frequency(rule, ev):
     if not nid:
         return []
     items = ev.lines()
-    if c["population"] and not c["population"](_v(getattr(ev.doc, "diagnosis", None), "")):
+    if c["population"] and not c["population"](_v(getattr(ev.doc, "diagnosis", None), "")) \
+            and not (c["population_transplant"] and _transplanted(ev)):
         return []
     appr = _v(getattr(ev.doc, "approval", None))
     if appr is not None and _v(getattr(appr, "kind", None)) in c["lift"]:
@@ -1063,6 +1085,13 @@ def pcr_frequency(rule, ev):
                               data={"code": items[idx].code, "year": year},
                               detail_fa=f"PCR کمی در سال {fa_digits(year)} درمان؛ دستورالعمل تا سه سال را پیش‌بینی کرده است"))
     return out
+
+
+def _transplanted(ev) -> bool:
+    """The insured received an organ transplant before this document (`insured.transplant_on`): immunosuppressed."""
+    ins = _insured(ev)
+    tx = _v(getattr(ins, "transplant_on", None)) if ins is not None else None
+    return tx is not None and (ev.date is None or tx <= ev.date)
 
 
 def _test_of(ev, idxs: set[int]) -> set[int]:
