@@ -431,22 +431,26 @@ class _Plan:
         item_paths: list = []
         self._max_lines = 0
         self._entries = []    # ((run, rule), codes or None, prefixes, min_lines, doc bits, item bits,
-        #                       codes_below_lines, matchers)
+        #                       codes_below_lines, matchers, named groups)
         for r in rules:
             g = r.gate
             if r.check == "pricing" or (g is not None and g.never):
                 continue
             if g is None:
-                self._entries.append(((r.kind.run, r), None, (), 0, 0, 0, 0, ()))
+                self._entries.append(((r.kind.run, r), None, (), 0, 0, 0, 0, (), ()))
                 continue
             # (the function to call, the rule): once the gate holds every fact the kind would test first, its body
             run = r.kind.run_open if g.by_doc and r.kind.run_open is not None else r.kind.run
             r = (run, r)
             codes = None
+            named = ()
             if g.by_code:
                 codes = set(g.codes)
                 for grp in g.groups:
-                    codes |= ctx.code_group(grp, on)
+                    members = ctx.code_group(grp, on)
+                    codes |= members
+                    if isinstance(members, _NamedGroup):
+                        named += (members,)     # also a code the tariff book names (asked, not listed)
                 for name in g.param_sets:
                     codes |= ctx.param_set(name, on)
                 codes = frozenset(codes)
@@ -460,7 +464,8 @@ class _Plan:
                     item_paths.append(path)
                 ibits |= 1 << item_paths.index(path)
             self._max_lines = max(self._max_lines, g.min_lines, g.codes_below_lines)
-            self._entries.append((r, codes, g.prefixes, g.min_lines, dbits, ibits, g.codes_below_lines, g.matchers))
+            self._entries.append((r, codes, g.prefixes, g.min_lines, dbits, ibits, g.codes_below_lines, g.matchers,
+                                  named))
         self._matchers = None
         if any(e[7] for e in self._entries):
             # what line matchers read of each line, named: their answers follow from it (checks.imaging)
@@ -488,9 +493,10 @@ class _Plan:
             codes = [c for c in key[0] if isinstance(c, str)]
             got = []
             n = len(items)
-            for r, gcodes, prefixes, min_lines, rd, ri, below, matchers in self._entries:
+            for r, gcodes, prefixes, min_lines, rd, ri, below, matchers, named in self._entries:
                 if gcodes is not None and (not below or n < below) \
-                        and not any(c in gcodes or (prefixes and c.startswith(prefixes)) for c in codes):
+                        and not any(c in gcodes or (prefixes and c.startswith(prefixes))
+                                    or (named and any(c in ng for ng in named)) for c in codes):
                     continue
                 if n < min_lines or (rd and not rd & dbits) or (ri and not ri & ibits):
                     continue

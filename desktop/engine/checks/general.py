@@ -5,6 +5,8 @@ findings for one document (ev: engine.evaluate.DocEval) or, for batch rules, the
 """
 from __future__ import annotations
 
+import re
+
 from desktop.domain.absent import ABSENT
 from desktop.domain.fa import fa_digits
 from desktop.domain.jalali import JDate, parse_date
@@ -606,6 +608,13 @@ def _norm_title(text: str) -> str:
     return " ".join(t.casefold().split())
 
 
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def _compact(title: str) -> str:
+    return _NOT_WORD.sub("", title)
+
+
 @register("as_prescribed", levels=("line",), gate=lambda rule: Gate(item_any=(("details", "prescribed_as"),)))
 def as_prescribed(rule, ev):
     """What was billed is what the physician wrote (GEN-16-N1): `details.prescribed_as` null → the line was not
@@ -638,6 +647,15 @@ def as_prescribed(rule, ev):
             names.append(row.description_fa)
         names = [_norm_title(n) for n in names if n]
         if any(w == n or (len(w) >= 3 and w in n) or (len(n) >= 3 and n in w) for n in names):
+            continue
+        # the same title spelt with other spacing or punctuation ("Free T4" / "FreeT4", "T4-free" / "T4 free")
+        wc = _compact(w)
+        if any(wc == (nc := _compact(n)) or (len(wc) >= 3 and wc in nc) or (len(nc) >= 3 and nc in wc) for n in names):
+            continue
+        # an incomplete title (۶-۱-۲۶) that may mean the billed code: the centre chose among the codes it may mean,
+        # it did not alter the order — GEN-26 prices it at the lowest of them
+        cands = (ev.ctx.param("code_title_candidates", ev.date, default=None) or {}).get(str(written).strip())
+        if code and cands and code in {str(c) for c in cands}:
             continue
         if code and ev.provider_kind in PROVIDER_GROUPS["imaging"]:
             # an alternative name or abbreviation of appendix 1 (RAD-APX-1) is the same service
