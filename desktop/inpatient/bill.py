@@ -115,6 +115,8 @@ CALC_STEPS: dict[str, tuple[str, str]] = {
     "global_modifiers": ("global_package", "reduce"), "global_second_k": ("global_package", "reduce"),
     "global_exit": ("global_package", "review"), "global_53": ("global_package", "review"),
     "global_day_case": ("global_package", "price"), "global_prosthesis": ("global_package", "price"),
+    # an itemised global operation: the package's headings at most at the global tariff (INP-22-8, INP-10-H-1)
+    "global_cap": ("*", "reduce"), "global_cap_delivery": ("*", "reduce"),
     # burns (ماده ۱۰ الف-۴)
     "burn_tbsa": ("*", "review"),
 }
@@ -124,6 +126,35 @@ GENERIC_PRIMARY = frozenset({"bed_rate", "surgeon_fee", "line_tariff", "or_one_v
                              "consultation_rvu", "assistant_fee"})
 
 _CURRENT: ContextVar["BillReview | None"] = ContextVar("rasidegi_bill_review", default=None)
+_BUSY = object()        # a memo being computed
+
+
+def _spread(total: int, weights: dict) -> dict:
+    """`total` Rials over the keys in proportion to their weights, whole Rials rounded down, the remainder to the
+    largest weight (the first of equal ones)."""
+    W = sum(weights.values())
+    if not total or W <= 0:
+        return {k: 0 for k in weights}
+    out = {k: total * w // W for k, w in weights.items()}
+    top = max(weights, key=lambda k: weights[k])
+    out[top] += total - sum(out.values())
+    return out
+
+
+def package_exception(ctx, on, spec: dict, line) -> bool:
+    """A heading line a global package does not include (a `bill_global_includes` rule's exceptions): a prosthesis
+    (INP-22-3), a code or chapter the package leaves out (INP-22-4), a code of an `except_groups` group."""
+    if spec.get("except_prosthesis") and v(getattr(line, "prosthesis", None)) is True:
+        return True
+    code = v(getattr(line, "code", None))
+    if code is None:
+        return False
+    if code in spec.get("except_codes", ()):
+        return True
+    row = ctx.tariff_row(code)
+    if row is not None and row.chapter in spec.get("except_chapters", ()):
+        return True
+    return any(code in ctx.code_group(g, on) for g in spec.get("except_groups", ()))
 
 
 def v(x, default=None):
@@ -212,6 +243,7 @@ class BillReview:
         self._cit: dict[str, list] = {}
         self._memo: dict[str, Any] = {}
         self.computed: dict[str, Any] = {}
+        self.bill_denied = False         # a phase-A deny of the whole bill (the amount stage zeroes everything)
         self.token = None
 
     # ------------------------------------------------------------------------------------------------ plumbing
@@ -245,6 +277,7 @@ class BillReview:
             d = f.data or {}
             if f.heading is None and f.line is None and not any(k in d for k in self.excluded) \
                     and f.severity == "deny":
+                self.bill_denied = True
                 continue            # a whole-bill deny: the amount stage zeroes everything
             if f.severity != "deny" and f.severity != "adjust":
                 if f.heading and f.line is not None:
@@ -266,6 +299,8 @@ class BillReview:
                 self.heading_denies.setdefault(f.heading, f)
         self._headings.clear()
         self._cit.clear()
+        self._memo.pop("global_cap", None)
+        self.computed.pop("global_cap", None)
 
     # ------------------------------------------------------------------------------------------------ basic facts
     @property
@@ -519,20 +554,26 @@ class BillReview:
                 self._headings[name] = hc
         return self._headings[name]
 
-    def approved(self, name: str) -> int | None:
+    def approved(self, name: str, capped: bool = True) -> int | None:
+        """The heading's approved amount; `capped=False`: before the global cap of an itemised global operation
+        (INP-22-8), the amount the cap itself is computed on."""
         hc = self.heading(name)
         if hc is None:
             return None
         if name in self.heading_denies:
             return 0
         if hc.lines is not None and hc.computed is None:
-            ded = sum(max(0, lc.requested - self.line_approved(name, lc)) for lc in hc.lines)
-            return max(0, hc.requested - ded)
-        if hc.computed is None:
-            return hc.requested
-        return max(0, min(hc.requested, hc.computed))
+            ded = sum(max(0, lc.requested - self.line_approved(name, lc, capped)) for lc in hc.lines)
+            amt = max(0, hc.requested - ded)
+        elif hc.computed is None:
+            amt = hc.requested
+        else:
+            amt = max(0, min(hc.requested, hc.computed))
+        if capped:
+            amt -= self.cap_share(name, None)
+        return max(0, amt)
 
-    def line_approved(self, heading: str, lc: LineCalc) -> int:
+    def line_approved(self, heading: str, lc: LineCalc, capped: bool = True) -> int:
         fs = self.line_findings.get((heading, lc.index), [])
         if any(f.severity == "deny" for f in fs):
             return 0
@@ -542,6 +583,8 @@ class BillReview:
                 amt = min(amt, f.approved)
         if lc.computed is not None:
             amt = min(amt, lc.computed)
+        if capped:
+            amt -= self.cap_share(heading, lc.index)
         return max(0, amt)
 
     # -- hoteling (ماده ۶)
@@ -928,7 +971,7 @@ class BillReview:
                 base += amt
         # the base follows the approved hoteling when a clause reduced it
         if hot is not None and hot.computed:
-            happ = self.approved("hoteling")
+            happ = self.approved("hoteling", capped=False)
             if happ is not None and happ < hot.computed:
                 base = base * Decimal(happ) / Decimal(hot.computed)
         hc.computed = rial(base * rate)
@@ -1644,6 +1687,7 @@ class BillReview:
         detail = []
         local = False
         standby_seen = False
+        singles: list = []      # (units, surgery minutes, Rials per unit) of each anaesthesia priced normally
         pct63 = 0
         if self.enabled("anes_63"):
             pct63 = pr.age_percent_63(self.birth, self.admitted.date if self.admitted else self.ev.date,
@@ -1690,6 +1734,7 @@ class BillReview:
                     eff["anes_time"] = eff.get("anes_time", Decimal(0)) + Decimal(extra) * K * factor
             total += amt * mult
             base_ins += amt
+            singles.append((u, surgery, K * factor * mult))
             units_sum["base"] += u.base
             units_sum["time"] += u.time
             units_sum["modifiers"] += u.modifiers
@@ -1739,6 +1784,8 @@ class BillReview:
         for k2, amt in eff.items():
             kind = "deny" if (k2 == "anes_local_surgeon" and not detail) else "reduce"
             hc.effects.append(Effect(k2, kind, rial(amt), texts.get(k2, "")))
+        if not eff and len(singles) == 1 and len(results) == 1 and not pain:
+            hc.effects += self._anes_rounding(hc.requested, total, *singles[0])
         if local and not detail:
             hc.computed = 0
         self.computed["anesthesia_units"] = {"base": int(units_sum["base"]) if units_sum["base"] == int(units_sum["base"])
@@ -1750,6 +1797,36 @@ class BillReview:
             self.computed["anesthesia_modifier_63"] = pct63
         return hc
 
+    def _anes_rounding(self, R: int, total: Decimal, u, surgery, per_unit: Decimal) -> list:
+        """A request above the computed value by exactly the units a looser rounding gives is explained by the
+        rounding clause rather than left to the total value (RVU-41): RVU-39-N4 (a remainder under 30 minutes of
+        surgery is no hour of recovery) and RVU-42 (a remainder under 5 minutes is no time block). Only the exact
+        difference is attributed; anything else stays with the heading's primary clause."""
+        if R <= total or per_unit <= 0:
+            return []
+        d = Decimal(R) - total
+        tol = max(2, R // 1000)
+        cands = []
+        if surgery is not None and u.recovery > 0 and self.enabled("recovery_surgery"):
+            per = 60
+            mx = int(self.const("recovery", "max_units", 4))
+            alt = min(mx, -(-surgery // per))
+            if alt > u.recovery:
+                cands.append(("recovery_surgery", alt - u.recovery,
+                              "ریکاوری: هر یک ساعت عمل جراحی یک واحد؛ باقیمانده کمتر از ۳۰ دقیقه ساعت کامل محسوب "
+                              "نمی‌شود (کد ۳۹ تبصره ۴)"))
+        if u.minutes and u.time and self.enabled("anes_time"):
+            alt = anes.time_units(u.minutes, first_period=int(self.const("anes_time", "first_period_minutes", 240)),
+                                  first_block=int(self.const("anes_time", "first_block_minutes", 15)),
+                                  later_block=int(self.const("anes_time", "later_block_minutes", 10)), significant=1)
+            if alt > u.time:
+                cands.append(("anes_time", alt - u.time,
+                              "زمان بیهوشی: باقیمانده کمتر از ۵ دقیقه واحد زمانی محسوب نمی‌شود (کد ۴۲)"))
+        for pick in ([c] for c in cands) if len(cands) < 2 else ([cands[0]], [cands[1]], cands):
+            if abs(d - sum(Decimal(c[1]) for c in pick) * per_unit) <= tol:
+                return [Effect(c[0], "reduce", rial(Decimal(c[1]) * per_unit), c[2]) for c in pick]
+        return []
+
     def _labour_analgesia(self, hc: HeadingCalc) -> HeadingCalc:
         """INP-10-H-3: in the government sector an anaesthesiologist's labour analgesia is added to the global
         total at the anaesthesia value of the delivery (global_package_components.anesthesia_units)."""
@@ -1758,20 +1835,33 @@ class BillReview:
         gp = v(getattr(self.doc, "global_package", None))
         name = v(getattr(gp, "name", None)) if gp is not None else None
         comps = (self.ctx.param("global_package_components", self.ev.date, default=None) or {}).get(name) or {}
-        total = Decimal(0)
+        total = self._labour_analgesia_amount(comps)
+        hc.computed = rial(total)
+        hc.primary = "labour_analgesia"
+        self.computed["labour_analgesia_units"] = float(comps.get("anesthesia_units", 0)) if total else 0
+        return hc
+
+    def _labour_analgesia_records(self) -> list:
+        """INP-10-H-3: the anaesthesiologist's labour analgesias of a government hospital (not left out)."""
+        out = []
         for i, a, u, *_r in self.anesthesia_results():
             method = v(getattr(a, "method", None))
             spec = v(getattr(v(getattr(a, "anesthesiologist", None)), "specialty", None)) \
                 if v(getattr(a, "anesthesiologist", None)) is not None else None
             if method == "epidural_labour_analgesia" and self.sector_gov and spec in (None, "anesthesiology") \
                     and i not in self.excluded["anesthesia"]:
-                start = v(getattr(a, "start", None))
-                K = self.k("k_anesthesia", start.date if start else None) or Decimal(0)
-                total += _dec(comps.get("anesthesia_units", 0)) * K
-        hc.computed = rial(total)
-        hc.primary = "labour_analgesia"
-        self.computed["labour_analgesia_units"] = float(comps.get("anesthesia_units", 0)) if total else 0
-        return hc
+                out.append(a)
+        return out
+
+    def _labour_analgesia_amount(self, comps: dict) -> Decimal:
+        """INP-10-H-3: the delivery's anaesthesia value (global_package_components.anesthesia_units) × K
+        anaesthesia for each labour analgesia."""
+        total = Decimal(0)
+        for a in self._labour_analgesia_records():
+            start = v(getattr(a, "start", None))
+            K = self.k("k_anesthesia", start.date if start else None) or Decimal(0)
+            total += _dec(comps.get("anesthesia_units", 0)) * K
+        return total
 
     # -- operating room (ماده ۱۲)
     def _h_operating_room(self, R: int) -> HeadingCalc:
@@ -1843,13 +1933,16 @@ class BillReview:
         if gp is None:
             return None, None
         name = v(getattr(gp, "name", None))
+        acc = v(getattr(self.provider, "accreditation", None))
+        grade = v(getattr(acc, "hospital", None)) if acc is not None else None
+        return self._tariff_for(name, grade or v(getattr(gp, "grade", None)))
+
+    def _tariff_for(self, name, grade) -> tuple[dict | None, str | None]:
+        """INP-22-1: the package's tariff row for the grade (`1_plus` / `1_excellent` as `1`), else its `any` row."""
         table = self.ctx.param("global_package_tariff", self.ev.date, default=None) or {}
         pk = table.get(name)
         if pk is None:
             return None, None
-        acc = v(getattr(self.provider, "accreditation", None))
-        grade = v(getattr(acc, "hospital", None)) if acc is not None else None
-        grade = grade or v(getattr(gp, "grade", None))
         for g in (grade, "1" if grade in ("1_plus", "1_excellent") else None, "any"):
             if g is not None and g in pk:
                 return pk[g], g
@@ -1949,6 +2042,227 @@ class BillReview:
         if pkgs and non_global:
             return "یک عمل گلوبال و یک عمل غیرگلوبال: پرونده از گلوبال خارج شود"
         return None
+
+    # -- an itemised global operation (ماده ۲۲-۸, ۱۰-ح-۱)
+    def global_cap_basis(self) -> dict:
+        """Whether an itemised bill's operation is capped at its global tariff (INP-22-8), from the bill's records
+        and the parameters alone (phase A reads it: `$global_cap`). state: `applied` (one package, no exit, a
+        tariff for the grade), else why not: `global_bill`, `off` (the step not in force), `no_package` (no
+        procedure of `global_package_codes`), `exit` (INP-22-6: ICU/CCU, two global operations, a global and a
+        non-global one; INP-22-10: modifier 53), `no_tariff` (no row of the package for the grade)."""
+        return self.memo("global_cap_basis", self._global_cap_basis)
+
+    def _global_cap_basis(self) -> dict:
+        if self.global_bill:
+            return {"state": "global_bill"}
+        if not self.enabled("global_cap"):
+            return {"state": "off"}
+        codes = self.ctx.param("global_package_codes", self.ev.date, default=None) or {}
+        procs = [p for p in self.records("procedures") if v(getattr(p, "code", None)) is not None]
+        names = sorted({n for p in procs for n, cs in codes.items() if p.code in cs})
+        if not names:
+            return {"state": "no_package"}
+        why = self._global_exit()
+        if why is None and any("53" in [str(m) for m in v(getattr(p, "modifiers", None), [])] for p in procs
+                               if any(p.code in codes[n] for n in names)):
+            why = "عمل گلوبال مشمول کد ۵۳: از گلوبال خارج و بر اساس ریز خدمات محاسبه می‌شود (ماده ۲۲-۱۰)"
+        if why is None and len(names) > 1:
+            why = "کد عمل در بیش از یک بسته گلوبال"
+        if why is not None:
+            return {"state": "exit", "why": why, "packages": names}
+        acc = v(getattr(self.provider, "accreditation", None))
+        grade = v(getattr(acc, "hospital", None)) if acc is not None else None
+        tar, row = self._tariff_for(names[0], grade)
+        if tar is None:
+            return {"state": "no_tariff", "package": names[0], "grade": grade}
+        return {"state": "applied", "package": names[0], "grade": row, "tariff": tar}
+
+    def cap_share(self, heading: str, line: int | None) -> int:
+        """What the global cap takes off a heading (line None) or one of its lines (INP-22-8)."""
+        cap = self.global_cap()
+        return cap["shares"].get((heading, line), 0) if cap else 0
+
+    def global_cap(self) -> dict | None:
+        """INP-22-8 (with INP-10-H-1 for a delivery in a government hospital): an itemised bill of one global
+        operation is paid at most the package's global tariff for the hospital's grade (INP-22-1; less its hoteling
+        in a limited surgery centre, INP-22-2) plus what ماده ۲۲-۱۰ / ۲۲-۱۱ / ۱۰-ح-۳ add on top (see
+        `_cap_additions`). The headings inside the package are those of the pack's `bill_global_includes` rules
+        (INP-22-8: hoteling … operating room; INP-22-5: consultations, lab, imaging, drugs, supplies, other, less
+        the lines outside the package, INP-22-3/4). When their approved amounts add up to more, the excess is
+        taken off them in proportion to their approved amounts (whole Rials, the rounding remainder to the
+        largest), a line heading's share over its lines inside the package the same way. Below the tariff the
+        itemised amounts are paid (never raised). None when the cap does not apply (`global_cap_basis`)."""
+        if "global_cap" not in self._memo:
+            self._memo["global_cap"] = _BUSY
+            try:
+                self._memo["global_cap"] = self._global_cap()
+            except BaseException:
+                self._memo.pop("global_cap", None)
+                raise
+        val = self._memo["global_cap"]
+        if val is _BUSY:
+            raise RuntimeError("the global cap depends on itself: a heading calculator read a capped amount")
+        return val
+
+    def _cap_includes(self) -> dict[str, dict]:
+        """heading → the `bill_global_includes` rule's compiled params that puts it inside the package."""
+        out: dict[str, dict] = {}
+        for r in self.rules:
+            if r.check == "bill_global_includes":
+                for h in r.compiled["headings"]:
+                    out.setdefault(h, r.compiled)
+        return out
+
+    def outside_package(self, spec: dict, line) -> bool:
+        """A heading line the package does not include (INP-22-3 prostheses, INP-22-4 chapters and codes)."""
+        return package_exception(self.ctx, self.ev.date, spec, line)
+
+    def _global_cap(self) -> dict | None:
+        basis = self.global_cap_basis()
+        if basis["state"] != "applied" or self.bill_denied:
+            return None
+        name, grade, tar = basis["package"], basis["grade"], basis["tariff"]
+        comps = (self.ctx.param("global_package_components", self.ev.date, default=None) or {}).get(name)
+        total = _dec(tar.get("total", 0))
+        cap_base = total
+        if self.is_lsc and self.enabled("global_lsc_hoteling"):
+            cap_base -= _dec(tar.get("hoteling", 0))
+        add, used, needs = self._cap_additions(comps or {})
+        delivery = v(getattr(self.doc, "delivery", None)) in self.const(
+            "global_cap_delivery", "deliveries", ["normal", "caesarean"]) and v(getattr(
+                self.provider, "sector", None)) in self.const("global_cap_delivery", "sectors", list(GOV))
+        includes = self._cap_includes()
+        parts: dict[str, dict[int | None, int]] = {}
+        for h in HEADINGS:
+            if h not in includes or h in self.heading_denies:
+                continue
+            hc = self.heading(h)
+            if hc is None:
+                continue
+            if hc.lines:
+                lines = self.heading_lines(h)
+                for lc in hc.lines:
+                    if self.outside_package(includes[h], lines[lc.index]):
+                        continue
+                    a = self.line_approved(h, lc, capped=False)
+                    if a > 0:
+                        parts.setdefault(h, {})[lc.index] = a
+            else:
+                a = self.approved(h, capped=False) or 0
+                if a > 0:
+                    parts.setdefault(h, {})[None] = a
+        itemised = sum(sum(x.values()) for x in parts.values())
+        out = {"package": name, "grade": grade, "delivery": delivery, "shares": {}, "review": None}
+        if needs and comps is None:
+            # an addition of ماده ۲۲-۱۰ applies but the package's components are not in the parameters: the cap
+            # cannot be computed (nothing is invented) — the reviewer decides
+            out["review"] = Effect("global_cap", "review", None,
+                                   f"اجزای ارزش نسبی بسته گلوبال ({name}) برای محاسبه {'، '.join(needs)} در پارامترها "
+                                   f"نیست: سقف تعرفه گلوبال را کارشناس محاسبه کند", {"package": name})
+            out["review_heading"] = "surgeon" if "surgeon" in parts else next(iter(parts), None) or next(
+                (h for h in HEADINGS if h in includes and self.heading(h) is not None), None)
+            return out
+        cap = rial(cap_base + add)
+        excess = max(0, itemised - cap)
+        self.computed["global_cap"] = {"package": name, "grade": grade, "tariff": int(total), "additions": rial(add),
+                                       "cap": cap, "itemised": itemised, "deducted": excess}
+        if used:
+            self.computed["global_cap"]["added"] = used
+        if not excess:
+            return out
+        by_heading = _spread(excess, {h: sum(x.values()) for h, x in parts.items()})
+        for h, x in parts.items():
+            for line, share in _spread(by_heading.get(h, 0), x).items():
+                if share:
+                    out["shares"][(h, line)] = share
+        names_fa = {"63": "۶۳", "85": "۸۵", "39": "۳۹", "95": "۹۵", "90": "کای دوم تمام وقت",
+                    "labour_analgesia": "بی‌دردی زایمان"}
+        out["detail_fa"] = (f"عمل گلوبال به صورت ریز خدمات اعلام شده: سرجمع سرفصل‌های داخل تعرفه گلوبال "
+                            f"{fa_amount(itemised)} ریال؛ تعرفه گلوبال درجه {fa_digits(grade)} "
+                            f"{fa_amount(rial(cap_base))} ریال"
+                            + (f" + اضافات ({'، '.join(names_fa.get(u, u) for u in used)}) {fa_amount(rial(add))} "
+                               f"ریال = {fa_amount(cap)} ریال" if rial(add) else "")
+                            + f"؛ مازاد {fa_amount(excess)} ریال به نسبت مبالغ تأییدشده سرفصل‌ها کسر شد")
+        out["data"] = {"package": name, "grade": grade, "tariff": int(total), "cap": cap, "itemised": itemised,
+                       "excess": excess}
+        return out
+
+    def _cap_additions(self, comps: dict) -> tuple[Decimal, list[str], list[str]]:
+        """What is added to the global tariff of an itemised operation, as `_h_global_package` adds it to a
+        package bill: modifiers 63, 85, 95 on the package's components and 39 (the recovery units) where the
+        itemised review established them (ماده ۲۲-۱۰), the second K of full-time physicians (ماده ۲۲-۱۱, the
+        RVU-90 of a package) and the labour analgesia of a government hospital (INP-10-H-3). Returns (amount,
+        what was added, what needed the components table)."""
+        kp = self.k("k_professional", None) or Decimal(0)
+        ka = self.k("k_anesthesia", None) or Decimal(0)
+        surgeon_amt = _dec(comps.get("surgeon_rvu", 0)) * kp
+        anes_amt = _dec(comps.get("anesthesia_units", 0)) * ka
+        add = Decimal(0)
+        used: list[str] = []
+        needs: list[str] = []
+        codes = self.ctx.param("global_package_codes", self.ev.date, default=None) or {}
+        pkg = set(codes.get(self.global_cap_basis()["package"]) or [])
+        rows = [info for info in self.procedure_table() if info["code"] in pkg and not info["excluded"]]
+        if self.enabled("global_modifiers"):
+            p63 = max((info["p63"] for info in rows), default=0)
+            if p63:
+                add += (surgeon_amt + anes_amt) * Decimal(p63) / 100
+                used.append("63")
+                needs.append("۶۳")
+            if any(info["f85"] != 1 for info in rows):
+                add += surgeon_amt * _dec(self.const("mod_85", "percent", 20)) / 100
+                used.append("85")
+                needs.append("۸۵")
+            rec = sum(u.recovery for i, _a, u, *_r in self.anesthesia_results() if i not in self.excluded["anesthesia"])
+            if rec:
+                add += Decimal(rec) * ka
+                used.append("39")
+            g = v(getattr(self.provider, "deprivation_grade", None)) if self.enabled("mod_95") else None
+            c = (self.ctx.param("deprivation_coefficient", self.ev.date, default=None) or {}).get(str(g)) if g else None
+            if c is not None and _dec(c) > 1:
+                add += (surgeon_amt + anes_amt) * (min(_dec(c), _dec(self.const("mod_95", "max_multiplier", 2))) - 1)
+                used.append("95")
+                needs.append("۹۵")
+        if self.enabled("global_second_k"):
+            def full_time(rec, who):
+                p = v(getattr(rec, who, None))
+                return p is not None and v(getattr(p, "full_time_faculty", None)) is True
+            ft = (any(full_time(p, "surgeon") for p in self.records("procedures")),
+                  any(full_time(a, "anesthesiologist") for a in self.records("anesthesia")),
+                  any(v(getattr(vi, "kind", None)) == "newborn_initial" and full_time(vi, "prescriber")
+                      for vi in self.records("visits")))
+            if any(ft):
+                add += surgeon_amt * ft[0] + anes_amt * ft[1] \
+                    + _dec(comps.get("healthy_newborn_initial_visit_rvu", 0)) * kp * ft[2]
+                used.append("90")
+                needs.append("کای دوم تمام وقت")
+        if self.enabled("labour_analgesia") and self._labour_analgesia_records():
+            add += self._labour_analgesia_amount(comps)
+            used.append("labour_analgesia")
+            needs.append("بی‌دردی زایمان")
+        return add, used, needs
+
+    def _cap_cites(self, name: str, line: int | None) -> list:
+        cap = self.global_cap()
+        if not cap:
+            return []
+        share = cap["shares"].get((name, line), 0)
+        if not share:
+            return []
+        eff = Effect("global_cap", "reduce", share, cap["detail_fa"], dict(cap["data"]), line=line)
+        out = [("global_cap", eff, share, line)]
+        if cap["delivery"] and self.enabled("global_cap_delivery"):
+            out.append(("global_cap_delivery", eff, 0, line))      # ماده ۱۰ ح-۱ cited beside it, no Rials
+        return out
+
+    def _cap_review(self, name: str) -> list:
+        cap = self.global_cap()
+        if not cap or cap["review"] is None or cap.get("review_heading") != name:
+            return []
+        out = [("global_cap", cap["review"], 0, None)]
+        if cap["delivery"] and self.enabled("global_cap_delivery"):
+            out.append(("global_cap_delivery", cap["review"], 0, None))
+        return out
 
     # -- heading lines
     def _line_heading(self, name: str, R: int) -> HeadingCalc:
@@ -2059,19 +2373,45 @@ class BillReview:
             return out
         if hc.lines is not None:
             for lc in hc.lines:
-                appr = self.line_approved(name, lc)
+                appr = self.line_approved(name, lc, capped=False)
                 fs = self.line_findings.get((name, lc.index), [])
-                if any(f.severity == "deny" for f in fs) or any(
-                        f.severity == "adjust" and f.approved is not None and f.approved == appr
-                        and not (f.paid_code or f.paid_qty is not None) for f in fs):
-                    continue          # a phase-A clause decided this line
+                decided = next((f for f in fs if f.severity == "adjust" and f.approved is not None
+                                and f.approved == appr and not (f.paid_code or f.paid_qty is not None)), None)
+                if any(f.severity == "deny" for f in fs) or decided is not None:
+                    # a phase-A clause decided this line (the amount stage attributes it); when the global cap
+                    # takes a share of it too, that clause's part is cited here
+                    cap = self._cap_cites(name, lc.index)
+                    if cap and decided is not None and lc.requested > appr:
+                        out.append((None, Effect(None, "excluded", lc.requested - appr, finding=decided,
+                                                 line=lc.index), lc.requested - appr, lc.index))
+                    out += cap
+                    continue
                 out += self._cite(lc.requested, appr, lc.effects, lc.primary if lc.computed is not None else None,
                                   lc.index)
+                out += self._cap_cites(name, lc.index)
+            out += self._cap_cites(name, None)
         else:
-            appr = self.approved(name)
+            appr = self.approved(name, capped=False)
             out += self._cite(hc.requested, appr, hc.effects, hc.primary if hc.computed is not None else None, None)
+            out += self._cap_cites(name, None)
+        out += self._cap_review(name)
         self._cit[name] = out
         return out
+
+    @staticmethod
+    def _exact_effects(red: list, D: int, tol: int) -> list | None:
+        """The steps the hospital evidently billed without: when some of the fitting effects of known size add up to
+        the deduction exactly (within `tol`), those alone explain it — the smallest such set, in step order — and a
+        step the bill already applied itself (e.g. INP-6-8 on a day billed at the cheaper bed) is not cited."""
+        from itertools import combinations
+        known = [e for e in red if e.amount is not None]
+        if not known or len(known) > 10:
+            return None
+        for k in range(1, len(known) + 1):
+            for combo in combinations(known, k):
+                if abs(sum(e.amount for e in combo) - D) <= tol:
+                    return list(combo)
+        return None
 
     def _cite(self, R, approved, effects, primary, line):
         out = []
@@ -2101,6 +2441,9 @@ class BillReview:
             out.append((deny[0].calc, deny[0], rest, line))
             return out
         red = [e for e in effects if e.kind == "reduce" and e.calc and (e.amount is None or 0 < e.amount <= D + tol)]
+        exact = self._exact_effects(red, D, tol)
+        if exact is not None:
+            red = exact
         oversize = sorted((e for e in effects if e.kind == "reduce" and e.calc and e.amount is not None
                            and e.amount > D + tol), key=lambda e: e.amount)
         for e in red:
@@ -2140,6 +2483,7 @@ class BillReview:
     def summary(self) -> dict:
         """The `computed` block: the figures behind the headings, also for the records a bill lists without a
         heading to pay them (bed-days, procedure percentages, anaesthesia units)."""
+        self.global_cap()                      # computed.global_cap of an itemised global operation
         if "bed_days" not in self.computed and self.admitted is not None and self.discharged is not None:
             self.computed["bed_days"] = self.bed_days()
             by_ward: dict[str, int] = {}

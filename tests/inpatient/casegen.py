@@ -1402,11 +1402,15 @@ case("INP-22-8-surgeon-fee-beside-the-package", "INP-22-8",
      bill={"global_package": gp(), "procedures": [proc("300100")], "headings": H(surgeon=40_000_000)},
      expect={"rules": ["INP-22-8"], "mark": "zero", "heading": "surgeon", "approved_rial": 0})
 case("INP-22-8-package-billed-itemised", "INP-22-8",
-     "An appendectomy (a package code) billed item by item: at most the package tariff, for the reviewer",
+     "An appendectomy (a package code) billed item by item: paid at most the grade-1 package tariff (40,000,000); "
+     "the itemised bill (surgeon 40 RV × 1,000,000 = 40,000,000) is not above it — paid as billed (ماده ۲۲-۸: only "
+     "the excess over the tariff is not payable)",
      params={**APPX, "global_package_codes": dated({"appendectomy": ["470100"]})},
      tariff=[row("470100", 40, base=5, desc="آپاندکتومی")],
      bill={"procedures": [proc("470100")], "headings": H(surgeon=40_000_000)},
-     expect={"rules": ["INP-22-8"], "mark": None, "heading": "surgeon", "action": "flag_review"})
+     expect={"mark": "tick", "heading": "surgeon", "approved_rial": 40_000_000,
+             "computed": {"global_cap": {"package": "appendectomy", "grade": "1", "tariff": 40_000_000,
+                                         "itemised": 40_000_000, "deducted": 0}}})
 case("INP-22-10-modifier-63-on-the-package", "INP-22-10",
      "Appendectomy package for a 2-year-old: +25 % of the surgeon (40) and anaesthesia (7) values = 11,750,000 "
      "added; 20,000,000 was claimed for the modifier",
@@ -1459,6 +1463,126 @@ case("INP-10-H-6-nst-with-global-delivery", "INP-10-H-6", "NST (502090) billed b
      bill={"insured": {"sex": "F"}, "delivery": "caesarean", "global_package": gp("caesarean_section", 60_000_000),
            "headings": H(other=(2_000_000, [line("502090", requested=2_000_000)]))},
      expect={"rules": ["INP-10-H-6"], "mark": "zero", "heading": "other", "heading_line": 0, "approved_rial": 0})
+
+
+# -- an itemised global operation at most at the global tariff (INP-22-8, INP-10-H-1): the headings inside the package
+# (hoteling, nursing, visits, surgeon, assistant, anaesthesia, OR — INP-22-8; consultations, lab, imaging, drugs,
+# supplies, other less INP-22-3/4's exceptions — INP-22-5) capped at the tariff of the grade + ماده ۲۲-۱۰ additions;
+# the excess off them in proportion to their approved amounts (the rounding remainder to the largest).
+CAP = {"global_package_tariff": dated({"caesarean_section": {"1": {"total": 89_000_000, "hoteling": 40_000_000},
+                                                             "2": {"total": 80_000_000, "hoteling": 31_000_000}},
+                                       "normal_delivery": {"1": {"total": 31_700_000, "hoteling": 20_000_000}},
+                                       "appendectomy": {"1": {"total": 65_300_000, "hoteling": 15_000_000}}}),
+       "global_package_components": dated({"caesarean_section": {"surgeon_rvu": 30, "anesthesia_units": 7,
+                                                                 "healthy_newborn_initial_visit_rvu": 2},
+                                           "normal_delivery": {"surgeon_rvu": 20, "anesthesia_units": 5,
+                                                               "healthy_newborn_initial_visit_rvu": 2},
+                                           "appendectomy": {"surgeon_rvu": 40, "anesthesia_units": 5}}),
+       "global_package_codes": dated({"caesarean_section": ["502175"], "normal_delivery": ["502165"],
+                                      "appendectomy": ["470100"]})}
+T_CS = row("502175", 30, base=7, desc="سزارین")
+T_NVD = row("502165", 20, base=5, desc="زایمان طبیعی")
+T_APPX = row("470100", 40, base=5, desc="آپاندکتومی")
+T_CBC = row("801195", 1.0, chapter="laboratory", desc="شمارش کامل سلول‌های خون")
+T_CT = row("702875", 35, chapter="ct", desc="سی تی اسکن شکم و لگن")
+OBGYN = {"council_no": "S-300", "name": "متخصص زنان", "specialty": "obstetrics_gynecology", "role": "physician"}
+MOTHER = {"sex": "F", "birth_date": "1375/03/01"}
+CS_ORDER = {"prescriber": OBGYN, "diagnosis": "حاملگی ترم - دیسترس جنین", "on": "1404/07/01", "sheet": "second"}
+CS_2DAYS = {"insured": MOTHER, "delivery": "caesarean", "admission_order": CS_ORDER,
+            "discharged_at": "1404/07/03 10:00",
+            "stays": [{"ward": "general", "beds": 3, "from": "1404/07/01 10:00", "to": "1404/07/03 10:00"}],
+            "procedures": [proc("502175", surgeon=OBGYN)], "anesthesia": [anes()]}
+CS_DRUGS = [line(None, name="سفازولین", irc="IRC-1", qty=4, unit_price=400_000, ordered=True)]
+case("INP-22-8-cap-caesarean-above-the-tariff", "INP-22-8",
+     "Government university hospital, grade 1: a caesarean (502175, a code of the caesarean_section package) billed "
+     "item by item, every heading at its computed amount — hoteling 2 bed-days × 20,000,000 = 40,000,000; nursing "
+     "6 % = 2,400,000; surgeon 30 RV = 30,000,000; anaesthesia base 7 + time 6 + recovery 1 = 14 units = "
+     "14,000,000; OR 40 % × 30 = 12 units = 12,000,000; drugs 4 × 400,000 = 1,600,000 (inside the package, ماده "
+     "۲۲-۵): 100,000,000. Global tariff of grade 1 = 89,000,000 + modifier 39 (1 recovery unit × 1,000,000, "
+     "ماده ۲۲-۱۰) = 90,000,000 (ماده ۲۲-۸ and ۱۰-ح-۱). Excess 10,000,000 = 10 % of each heading: hoteling "
+     "36,000,000, nursing 2,160,000, surgeon 27,000,000, anaesthesia 12,600,000, OR 10,800,000, drugs 1,440,000 — "
+     "approved 90,000,000",
+     params=CAP, tariff=[T_CS],
+     bill={**CS_2DAYS, "headings": H(hoteling=40_000_000, nursing=2_400_000, surgeon=30_000_000,
+                                     anesthesia=14_000_000, operating_room=12_000_000,
+                                     drugs=(1_600_000, CS_DRUGS))},
+     expect={"rules": ["INP-22-8", "INP-10-H-1"], "mark": "circle", "heading": "surgeon",
+             "approved_rial": 27_000_000, "bill_approved": 90_000_000,
+             "computed": {"bed_days": 2,
+                          "global_cap": {"package": "caesarean_section", "grade": "1", "tariff": 89_000_000,
+                                         "additions": 1_000_000, "cap": 90_000_000, "itemised": 100_000_000,
+                                         "deducted": 10_000_000}}})
+case("INP-22-8-cap-caesarean-below-the-tariff-ok", "INP-22-8",
+     "The same caesarean with one bed-day (admitted 1404/07/02 08:00, discharged 1404/07/03 08:00): hoteling "
+     "20,000,000 + nursing 1,200,000 + surgeon 30,000,000 + anaesthesia 14,000,000 + OR 12,000,000 + drugs "
+     "1,600,000 = 78,800,000, below the 90,000,000 of the global tariff with its addition: paid item by item as "
+     "billed (the tariff is a ceiling, never a raise)",
+     params=CAP, tariff=[T_CS],
+     bill={**CS_2DAYS, "admitted_at": "1404/07/02 08:00", "discharged_at": "1404/07/03 08:00",
+           "admission_order": {**CS_ORDER, "on": "1404/07/02"},
+           "stays": [{"ward": "general", "beds": 3, "from": "1404/07/02 08:00", "to": "1404/07/03 08:00"}],
+           "headings": H(hoteling=20_000_000, nursing=1_200_000, surgeon=30_000_000, anesthesia=14_000_000,
+                         operating_room=12_000_000, drugs=(1_600_000, CS_DRUGS))},
+     expect={"mark": "tick", "heading": "surgeon", "approved_rial": 30_000_000,
+             "absent_rules": ["INP-22-8", "INP-10-H-1"],
+             "computed": {"bed_days": 1,
+                          "global_cap": {"package": "caesarean_section", "grade": "1", "cap": 90_000_000,
+                                         "itemised": 78_800_000, "deducted": 0}}})
+case("INP-22-8-cap-caesarean-with-icu-exit-ok", "INP-22-8",
+     "The caesarean of the first case with its second day in the ICU: ماده ۲۲-۶ takes the file out of the global "
+     "scheme (the manual's own exit), so the itemised bill (surgeon 30,000,000 + anaesthesia 14,000,000 + OR "
+     "12,000,000 + hoteling, well above 90,000,000) is not capped: the surgeon is paid his 30 RV; ماده ۱۰ ح-۱ is "
+     "still raised for the reviewer as before",
+     params=CAP, tariff=[T_CS],
+     bill={**CS_2DAYS, "stays": [{"ward": "general", "beds": 3, "from": "1404/07/01 10:00", "to": "1404/07/02 10:00"},
+                                 {"ward": "icu", "beds": 1, "from": "1404/07/02 10:00", "to": "1404/07/03 10:00"}],
+           "headings": H(hoteling=80_000_000, surgeon=30_000_000, anesthesia=14_000_000,
+                         operating_room=12_000_000)},
+     expect={"mark": "tick", "heading": "surgeon", "approved_rial": 30_000_000, "absent_rules": ["INP-22-8"]})
+case("INP-22-8-cap-no-tariff-for-the-grade", "INP-22-8",
+     "The caesarean of the first case in a grade-3 hospital: the parameters give the caesarean_section package a "
+     "tariff for grades 1 and 2 only (no `any` row) — the cap cannot be computed and nothing is invented: raised for "
+     "the reviewer (ماده ۲۲-۸, ۱۰-ح-۱), amounts as computed item by item",
+     params=CAP, tariff=[T_CS], provider={"accreditation": {"hospital": "3"}},
+     bill={**CS_2DAYS, "headings": H(surgeon=30_000_000, anesthesia=14_000_000, operating_room=12_000_000)},
+     expect={"rules": ["INP-22-8", "INP-10-H-1"], "mark": None, "heading": "surgeon", "action": "flag_review"})
+case("INP-10-H-1-cap-normal-delivery-above-the-tariff", "INP-10-H-1",
+     "Government university hospital, grade 1: a normal delivery (502165) by the obstetrician billed item by item — "
+     "hoteling 2 bed-days × 20,000,000 = 40,000,000, nursing 6 % = 2,400,000, surgeon 20 RV = 20,000,000, a blood "
+     "count (801195, 1 RV) 1,000,000 = 63,400,000; ماده ۱۰ ح-۱: paid under the global regulations — the normal "
+     "delivery tariff of grade 1 is 31,700,000 (no anaesthesia, no modifier to add). Excess 31,700,000 = 50 % of each: "
+     "hoteling 20,000,000, nursing 1,200,000, surgeon 10,000,000, lab 500,000",
+     params=CAP, tariff=[T_NVD, T_CBC],
+     bill={"insured": MOTHER, "delivery": "normal", "admission_order": CS_ORDER,
+           "discharged_at": "1404/07/03 10:00",
+           "stays": [{"ward": "general", "beds": 3, "from": "1404/07/01 10:00", "to": "1404/07/03 10:00"}],
+           "procedures": [proc("502165", surgeon=OBGYN, surgery_start="1404/07/02 10:00",
+                               surgery_end="1404/07/02 11:00")],
+           "headings": H(hoteling=40_000_000, nursing=2_400_000, surgeon=20_000_000,
+                         lab=(1_000_000, [line("801195", ordered=True, results=True, requested=1_000_000)]))},
+     expect={"rules": ["INP-10-H-1", "INP-22-8"], "mark": "circle", "heading": "lab", "heading_line": 0,
+             "approved_rial": 500_000,
+             "computed": {"global_cap": {"package": "normal_delivery", "grade": "1", "tariff": 31_700_000,
+                                         "additions": 0, "cap": 31_700_000, "itemised": 63_400_000,
+                                         "deducted": 31_700_000}}})
+case("INP-22-8-cap-appendectomy-ct-outside-the-package", "INP-22-8",
+     "Government hospital, grade 1 (not a delivery: ماده ۱۰ ح-۱ not cited): an appendectomy (470100) billed item by "
+     "item — hoteling 3 × 20,000,000 = 60,000,000, nursing 3,600,000, surgeon 40,000,000, anaesthesia 5 + 6 + 1 = "
+     "12,000,000, OR 40 % × 40 = 16,000,000, a blood count 1,000,000 = 132,600,000 inside the package, and an "
+     "abdominal CT (702875, 35,000,000) outside it (ماده ۲۲-۴). Tariff 65,300,000 + 39 (1 unit) = 66,300,000: "
+     "excess 66,300,000 = half of each heading inside (hoteling 30,000,000, nursing 1,800,000, surgeon 20,000,000, "
+     "anaesthesia 6,000,000, OR 8,000,000, lab 500,000); the CT is paid apart as billed",
+     params=CAP, tariff=[T_APPX, T_CBC, T_CT],
+     bill={"procedures": [proc("470100")], "anesthesia": [anes()],
+           "headings": H(hoteling=60_000_000, nursing=3_600_000, surgeon=40_000_000, anesthesia=12_000_000,
+                         operating_room=16_000_000,
+                         lab=(1_000_000, [line("801195", ordered=True, results=True, requested=1_000_000)]),
+                         imaging=(35_000_000, [line("702875", ordered=True, report=True, requested=35_000_000)]))},
+     expect={"rules": ["INP-22-8"], "mark": "tick", "heading": "imaging", "heading_line": 0,
+             "approved_rial": 35_000_000, "absent_rules": ["INP-10-H-1"],
+             "computed": {"global_cap": {"package": "appendectomy", "grade": "1", "tariff": 65_300_000,
+                                         "additions": 1_000_000, "cap": 66_300_000, "itemised": 132_600_000,
+                                         "deducted": 66_300_000}}})
 
 
 # ======================================================================================================= accidents, coverage

@@ -24,7 +24,7 @@ Derived facts for conditions: `$bill_class`, `$global_bill`, `$stay_hours`, `$be
 `$teaching`, `$has_anesthesia`, `$bill_codes`, `$session_codes`, `$procedure_rv`, `$visit_by_surgeon`,
 `$visit_by_anesthesiologist`, `$visit_ward`, `$in_house_physician`, `$icu_thirty_deducted`, `$line_ward`,
 `$line_chapter_bill`, `$package_name`, `$anesthesia_by_surgeon`, `$surgeon_ids`, `$assistant_is_surgeon`,
-`$stay_wards`.
+`$stay_wards`, `$global_cap`.
 """
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ from desktop.domain.fa import fa_amount, fa_digits
 from desktop.engine.conditions import compile_condition, fields_of, resolve_path
 from desktop.engine.evaluate import fact
 from desktop.engine.rules import register
-from desktop.inpatient.bill import CALC_STEPS, HEADINGS, LINE_HEADINGS, current_review, v
+from desktop.inpatient.bill import CALC_STEPS, HEADINGS, LINE_HEADINGS, current_review, package_exception, v
 
 RECORDS = {"procedures": ("procedure", "surgeon"), "anesthesia": ("anesthesia", "anesthesia"),
            "visits": ("visit", "visits"), "consultations": ("consultation", "consultations"),
@@ -394,6 +394,14 @@ def _f_in_package(ev):
     return code is not None and any(code in codes for codes in table.values())
 
 
+@fact("global_cap")
+def _f_global_cap(ev):
+    """INP-22-8 / INP-10-H-1: whether an itemised global operation is capped at its global tariff — `applied`, or
+    why not: `global_bill`, `off`, `no_package`, `exit` (INP-22-6, INP-22-10 53), `no_tariff` (BillReview.
+    global_cap_basis). The review stays where the cap cannot be computed."""
+    return current_review(ev).global_cap_basis()["state"] if ev.kind == "bill" else ABSENT
+
+
 @fact("invited_specialty_on_staff")
 def _f_invited_on_staff(ev):
     """INP-9-8: the invited consultant's specialty exists in the hospital (provider.specialties_on_staff)."""
@@ -673,17 +681,7 @@ def bill_global_includes(rule, ev):
 
 
 def _excepted(ev, c, line) -> bool:
-    if c["except_prosthesis"] and v(getattr(line, "prosthesis", None)) is True:
-        return True
-    code = v(getattr(line, "code", None))
-    if code is None:
-        return False
-    if code in c["except_codes"]:
-        return True
-    row = ev.ctx.tariff_row(code)
-    if row is not None and row.chapter in c["except_chapters"]:
-        return True
-    return any(code in ev.ctx.code_group(g, ev.date) for g in c["except_groups"])
+    return package_exception(ev.ctx, ev.date, c, line)
 
 
 _HEADING_FA = {"hoteling": "هتلینگ", "nursing": "خدمات پرستاری", "visits": "ویزیت", "consultations": "مشاوره",
