@@ -74,6 +74,7 @@ class EngineContext:
         self._price: dict = {}
         # memo of check kinds over what they read of a line (checks.imaging.Matcher): per run, over its reference data
         self.match_memo: dict = {}
+        self.memo: dict = {}                 # per-run answers of the checks that depend on the batch header only
         self.line_sig_ids: dict = {}
         self.line_sig_count = itertools.count()
 

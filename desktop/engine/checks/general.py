@@ -40,8 +40,10 @@ def _f_served_future(ev):
     """A service of the document is dated after the batch's month (after the last month of a cumulative delivery):
     a prescription of a future month (GEN-8)."""
     b = ev.batch
-    periods = _v(getattr(b, "periods", None)) or [b.period]
-    end = max(periods, key=lambda m: m.index).last_day()
+    end = ev.ctx.memo.get(("periods_end", id(b)))
+    if end is None:
+        periods = _v(getattr(b, "periods", None)) or [b.period]
+        end = ev.ctx.memo[("periods_end", id(b))] = max(periods, key=lambda m: m.index).last_day()
     d = getattr(ev.doc, "served_on", ABSENT)
     if d not in (ABSENT, None) and d > end:
         return True
