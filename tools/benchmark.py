@@ -15,6 +15,10 @@ figure: 15.5–16.8 s; originally 64–68 s), now 13.1–13.75 s quiet, 14.5–1
 9.0–10.4 now; peak 749–750 MB before, 501–502 MB now (originally 1,099 MB). Stages now: intake (parse, check,
 serialise for the store) 2.7–3.3 s, store 1.3–1.65 s, engine 6.5–7.8 s, result 0.35–0.6 s, result file 0.1–0.15 s
 (was 0.45 s). Met: peak ≤ 600 MB; review ≤ 15 s only when the machine is quiet. Not met: ratio ≤ 3.
+Third measurement (2026-11-23, after ~75 more rule entries and the service classes), the same VM markedly slower
+that day (parse 1.55–1.60 s): the session's starting code and this one alternated — whole review 16.3–16.6 s before,
+17.3 s now (one outlier 22.9 s); engine stage 9.2–10.3 s before, 8.8–10.5 s now; ratio 11.4; peak 501 → 529 MB
+(more rules and the service-class words loaded). So ≤ 15 s was not reached that day by either.
 Where the time goes and what was done: docs/engine.md, "Performance".
 """
 from __future__ import annotations
