@@ -2278,6 +2278,18 @@ class BillReview:
         on = v(getattr(line, "on", None)) or self.ev.date
         qty = v(getattr(line, "qty", None), 1)
         if heading == "supplies":
+            # a phase-A clause that pays the supply as a service code (INP-10-K-3: a donor cornea as 602055)
+            for f in self.line_findings.get((heading, lc.index), []):
+                if f.severity == "adjust" and f.paid_code and self.tariff(f.paid_code) is not None:
+                    price = self.ctx.price(f.paid_code, on, "government", f.paid_qty if f.paid_qty is not None else 1)
+                    if price is not None:
+                        lc.computed = price
+                        lc.paid_code = f.paid_code if f.paid_code != code else None
+                        if f.paid_qty is not None:
+                            lc.paid_qty = f.paid_qty
+                        lc.effects.append(Effect(None, "excluded", max(0, lc.requested - price), finding=f,
+                                                 line=lc.index))
+                        return
             cat = v(getattr(line, "category", None))
             up = v(getattr(line, "unit_price", None))
             if cat is not None and up is not None:

@@ -1333,11 +1333,13 @@ case("INP-10-K-1-ocular-shell", "INP-10-K-1", "The cosmetic shell of an eye pros
      bill={"headings": H(supplies=(5_000_000, [line(None, name="پوسته چشم مصنوعی", category="ocular_shell",
                                                     unit_price=5_000_000, ordered=True)]))},
      expect={"rules": ["INP-10-K-1"], "mark": "zero", "heading": "supplies", "heading_line": 0, "approved_rial": 0})
-case("INP-10-K-3-cornea-as-supply", "INP-10-K-3", "A donor cornea charged as a supply item: paid under 602055",
+case("INP-10-K-3-cornea-as-supply", "INP-10-K-3", "A donor cornea charged as a supply item at 20,000,000: paid "
+     "under 602055 (15 RV × 1,000,000 = 15,000,000)",
      tariff=[row("602055", 15, chapter="other")],
      bill={"headings": H(supplies=(20_000_000, [line(None, name="قرنیه", category="cornea", unit_price=20_000_000,
                                                      ordered=True)]))},
-     expect={"rules": ["INP-10-K-3"], "mark": None, "heading": "supplies", "heading_line": 0, "action": "flag_review"})
+     expect={"rules": ["INP-10-K-3"], "mark": "circle", "heading": "supplies", "heading_line": 0,
+             "paid_code": "602055", "approved_rial": 15_000_000})
 
 # ======================================================================================================= global packages
 
