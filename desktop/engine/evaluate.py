@@ -737,9 +737,25 @@ def _price_line(ev, lo: LineOutcome, item, adjust: Finding | None, pricing_rules
         lo.mark = TICK
         return
     payable = rial(Decimal(basis) * one_minus_f) if basis is not None else None
+    full_tot = tot
+    if adjust is not None and adjust.paid_qty is not None and adjust.approved is None \
+            and adjust.paid_code in (None, lo.code):
+        # a capped quantity of the same service: only the paid share of what was requested is on the table (a
+        # franchise-free line requested with an insured's share would otherwise keep the cut units in its approved
+        # total); a service paid as another code keeps the whole request (the provider's price for the service)
+        billed = getattr(item, "qty", ABSENT)
+        billed = 1 if billed in (ABSENT, None) else billed
+        if isinstance(billed, (int, float)) and billed > 0 and adjust.paid_qty < billed:
+            part = Decimal(str(adjust.paid_qty)) / Decimal(str(billed))
+            tot, ins = rial(Decimal(tot) * part), rial(Decimal(ins) * part)
+            org = tot - ins
     if payable is None or org <= payable:
         lo.approved, lo.approved_org, lo.approved_insured = tot, org, ins
         lo.mark = CIRCLE if changed else TICK
+        if tot < full_tot and adjust is not None:
+            lo.deducted_by[adjust.rule] = full_tot - tot
+            if adjust.rule not in lo.rules:
+                lo.rules.append(adjust.rule)
         return
     excess = rial(Decimal(org - payable) / one_minus_f) if one_minus_f > 0 else org - payable
     approved = max(0, min(tot, tot - excess))
@@ -749,7 +765,7 @@ def _price_line(ev, lo: LineOutcome, item, adjust: Finding | None, pricing_rules
     lo.approved_insured = max(0, approved - lo.approved_org)
     rule_id = adjust.rule if adjust is not None else (pricing.id if pricing is not None else None)
     if rule_id is not None:
-        lo.deducted_by[rule_id] = tot - approved
+        lo.deducted_by[rule_id] = full_tot - approved
         if rule_id not in lo.rules:
             lo.rules.append(rule_id)
         if adjust is None:
