@@ -601,10 +601,11 @@ case("INP-9-4-anesthesia-consultation-no-surgery-ok", "INP-9-4",
            "headings": H(consultations=2_500_000)},
      expect={"mark": "tick", "heading": "consultations", "approved_rial": 2_500_000})
 case("INP-9-6-nutrition-consultation-without-code", "INP-9-6",
-     "A nutrition consultation billed as a generic consultation (no book code)",
+     "A nutrition consultation billed as a generic consultation (no book code): «تنها بر اساس کدهای موجود در کتاب "
+     "قابل پرداخت» — not paid",
      bill={"consultations": [consult("1404/07/01", "nutrition", "N-1", code=None)],
            "headings": H(consultations=2_500_000)},
-     expect={"rules": ["INP-9-6"], "mark": None, "heading": "consultations", "action": "flag_review"})
+     expect={"rules": ["INP-9-6"], "mark": "zero", "heading": "consultations", "approved_rial": 0})
 case("INP-9-7-first-year-resident-consultation", "INP-9-7",
      "A first-year resident's consultation in a university hospital: not payable",
      bill={"consultations": [consult("1404/07/01", "cardiology", "R-1", prescriber={
