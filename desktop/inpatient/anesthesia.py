@@ -196,7 +196,8 @@ def anesthesia_units(a: AnesthesiaInput, *, base_when_none: int = 3, recovery: d
         why = "recovery_surgery"
     if why:
         claimed39 = "39" in [str(x) for x in a.claimed_modifiers]
-        if claimed39 or why not in ("recovery_method", "recovery_regional"):
+        # recovery not claimed and no recovery times at all: nothing was asked for, nothing is refused
+        if claimed39 or why not in ("recovery_method", "recovery_regional", "recovery_times"):
             out.refused.append((why, "39", ru if why != "recovery_surgery" else possible))
         out.recovery = 0
     else:

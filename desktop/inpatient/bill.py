@@ -753,6 +753,13 @@ class BillReview:
                           if r2 is not None and r2 > rate]
                 if dearer:
                     eff["ward_grade"] = eff.get("ward_grade", Decimal(0)) + max(dearer) - rate
+                elif ward in self.const("ward_grade", "wards", ["icu", "ccu", "nicu", "picu", "bicu", "ricu"]):
+                    # a separately graded ward whose own grade is cheaper than the hospital's: a bill priced at
+                    # the hospital's grade is explained by its own grade (amount unknown, cited with the rate)
+                    g = self.grade_on("general", day["date"])
+                    r2 = self.bed_rate(paid_ward, day["date"], g) if g is not None and g != grade else None
+                    if r2 is not None and r2 > rate:
+                        notes.setdefault("ward_grade_own", []).append(day["date"])
             if grade in self.const("grade", "paid_as_1", ["1_plus", "1_excellent"]) and self.enabled("grade"):
                 own_row = (self.ctx.param("bed_day", day["date"], "government", default=None) or {}).get(grade) or {}
                 own = own_row.get(paid_ward)
@@ -830,6 +837,15 @@ class BillReview:
         if hc.qty is not None and hc.qty > n and self.enabled("bed_days"):
             avg = total / n if n else Decimal(0)
             eff["bed_days"] = eff.get("bed_days", Decimal(0)) + avg * Decimal(str(hc.qty - n))
+        elif hc.qty is None and n and not eff and not notes and total > 0 and hc.requested and self.enabled("bed_days"):
+            # no day count claimed: an amount that is a whole number of MORE bed-days at the payable rate is a
+            # bill for too many days (INP-6-2; a same-date stay of more than 6 h is one bed-day, INP-6-1)
+            k = Decimal(hc.requested) * n / total
+            if k > n and k == k.to_integral_value():
+                same_date = self.admitted is not None and self.discharged is not None \
+                    and self.admitted.date == self.discharged.date
+                step = "one_bed_day" if same_date and n == 1 and self.enabled("one_bed_day") else "bed_days"
+                eff[step] = Decimal(hc.requested) - total
         texts = {
             "room_general": "تعهد بیمه برای تخت یک/دوتخته و VIP معادل اتاق سه‌تخته بخش دولتی است",
             "two_bed_types": "روزی که در دو نوع تخت گذشته: تخت گران‌تر فقط با اقامت بیش از ۶ ساعت در آن",
@@ -840,6 +856,7 @@ class BillReview:
                            + ": مازاد به تعرفه تخت روانی درجه ۳",
             "leave_days": f"{fa_digits(leave)} روز مرخصی موقت از تخت روز کسر می‌شود",
             "bed_days": f"تعداد روز بستری قابل پرداخت {fa_digits(n)} روز (تاریخ ترخیص منهای تاریخ بستری)",
+            "one_bed_day": "اقامت بیش از ۶ ساعت در همان تاریخ: یک روز تخت",
             "newborn_cap": "تخت نوزاد سالم: حداکثر ۱ روز پس از زایمان طبیعی و ۲ روز پس از سزارین",
             "icu_30_no_2k": "۳۰٪ هزینه ICU/NICU مشمول ۲K هیئت علمی و ترجیحی مناطق محروم نمی‌شود",
             "grade": "بیمارستان و بخش درجه یک عالی، یک مثبت و یک: تعرفه تخت روز درجه یک",
@@ -858,9 +875,11 @@ class BillReview:
         for k2, txt in (("isolation_rate", "اتاق ایزوله با اندیکاسیون و درخواست پزشک معالج: معادل اتاق یک تختی بخش دولتی"),
                         ("burn_ward", "ادامه درمان بیمار سوختگی در سایر بخشها: تخت عادی"),
                         ("monitoring", "بیمار نیازمند بخش ویژه تحت مونیتورینگ در بخش عادی: تخت عادی + کد ۹۰۰۷۷۰"),
-                        ("latest_grade", "آخرین ارزشیابی و اعتباربخشی بیمارستان ملاک است")):
+                        ("latest_grade", "آخرین ارزشیابی و اعتباربخشی بیمارستان ملاک است"),
+                        ("ward_grade_own", "درجه اعتباربخشی هر بخش ویژه صرفاً مخصوص همان بخش است")):
             if notes.get(k2):
-                hc.effects.append(Effect("isolation" if k2 == "isolation_rate" else k2, "reduce", None, txt,
+                calc = {"isolation_rate": "isolation", "ward_grade_own": "ward_grade"}.get(k2, k2)
+                hc.effects.append(Effect(calc, "reduce", None, txt,
                                          {"days": len(notes[k2]), "with_primary": True}))
         if notes.get("isolation"):
             hc.effects.append(Effect("isolation", "review", None,
@@ -1019,9 +1038,21 @@ class BillReview:
         if self.enabled("visit_cap") and self.admitted is not None and self.discharged is not None:
             disc = v(getattr(self.doc, "discharge", None))
             no_visit = self.const("visit_cap", "no_discharge_visit_if", ["death", "personal_consent"])
-            maxc = vs.visit_count_max(self.bed_days(), disc, self.discharged, ins2, no_discharge_visit_if=no_visit)
+            # the inpatient-visit count of INP-8-12-N1 leaves out the outpatient anaesthesia-clinic visit (INP-8-5)
+            # and the special ward technical manager's own daily visit where no in-house physician serves (INP-8-9)
+            icu = v(getattr(self.provider, "icu", None))
+            tm = v(getattr(icu, "technical_manager", None)) if icu is not None else None
+            no_inhouse = icu is not None and v(getattr(icu, "in_house_physician", None)) is False
+
+            def _outside_cap(x):
+                vis = visits[x.index]
+                if v(getattr(vis, "kind", None)) == "anesthesia_clinic_outpatient":
+                    return True
+                return bool(tm) and no_inhouse and x.physician == str(tm)
+            ins3 = [x for x in ins2 if not _outside_cap(x)]
+            maxc = vs.visit_count_max(self.bed_days(), disc, self.discharged, ins3, no_discharge_visit_if=no_visit)
             due = maxc > self.bed_days()
-            _, r2 = vs.cap_visits(ins2, maxc, discharge_date=self.discharged.date, discharge_visit_due=due)
+            _, r2 = vs.cap_visits(ins3, maxc, discharge_date=self.discharged.date, discharge_visit_due=due)
             for i in r2:
                 refused[i] = "visit_cap"
             self.computed["visit_count_max"] = maxc

@@ -104,13 +104,19 @@ def test_35_once_per_admission_and_37_at_70():
     ({"method": "regional_other", "claimed_modifiers": ["39"]}, "recovery_regional"),
     ({"method": "local", "claimed_modifiers": ["39"]}, "recovery_method"),
     ({"recovery_standard": False}, "recovery_standard"),
-    ({"recovery_recorded": False, "recovery_minutes": None}, "recovery_times"),
+    ({"recovery_recorded": False, "recovery_minutes": None, "claimed_modifiers": ["39"]}, "recovery_times"),
     ({"surgery_minutes": 29}, "recovery_surgery"),
 ])
 def test_recovery_refused(kw, why):
     u = _anes(**kw)
     assert u.recovery == 0
     assert why in {c for c, *_ in u.refused}
+
+
+def test_no_recovery_times_and_no_39_claimed_refuses_nothing():
+    # code 39 تبصره 3: the recovery times matter for a recovery that was claimed (RVU-35-N1 keeps its citation)
+    u = _anes(recovery_recorded=False, recovery_minutes=None)
+    assert u.recovery == 0 and "recovery_times" not in {c for c, *_ in u.refused}
 
 
 def test_recovery_thirty_minutes_in_recovery_is_enough():

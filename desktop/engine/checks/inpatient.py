@@ -251,7 +251,13 @@ def _f_line_ward(ev):
     w = v(getattr(item, "ward", None)) if item is not None else None
     if w is not None:
         return w
-    return _ward_on(ev, v(getattr(item, "on", None)) if item is not None else None)
+    on = v(getattr(item, "on", None)) if item is not None else None
+    if on is None:
+        # an undated line of a bill whose insured stayed in one ward only was used in that ward
+        wards = {v(getattr(s, "ward", None)) for s in v(getattr(ev.doc, "stays", None), [])
+                 if v(getattr(s, "patient", None), "insured") != "newborn"}
+        return wards.pop() if len(wards) == 1 and None not in wards else ABSENT
+    return _ward_on(ev, on)
 
 
 @fact("in_house_physician")
