@@ -962,11 +962,9 @@ def _compile_field_max(params):
     return {"mode": mode, "field_codes": _codes(params, "field_codes"), "increase": inc, **_compile_table(params)}
 
 
-def _doc_course_fields(ev, c, doc):
-    """The field-fractions of one document's course against RT-T1: (course key, regions, table maximum, limit with
-    the technique's increase, field-fractions of the course, technique) — or None when the document bills no field
-    code or its regions are not in the table.  The course's earlier documents (history) count; for a document other
-    than the one under review its own lines are never taken twice (history already holds the documents before it)."""
+def _doc_course_static(ev, c, doc):
+    """(course, regions, table maximum, limit, technique, own field-fractions) of a document billing field codes of
+    regions RT-T1 knows, else None."""
     c_codes = c["field_codes"]
     items = _v(getattr(doc, "items", None), [])
     lines = [it for it in items if _v(getattr(it, "code", None)) in c_codes]
@@ -988,6 +986,24 @@ def _doc_course_fields(ev, c, doc):
     technique = _v(getattr(course, "technique", None), "conventional") if course is not None else "conventional"
     pct = c["increase"].get(technique, 0)
     limit = base_max + (base_max * pct) // 100
+    return course, frozenset(regs), base_max, limit, technique, sum(_qty(it) for it in lines)
+
+
+def _doc_course_fields(ev, c, doc):
+    """The field-fractions of one document's course against RT-T1: (course key, regions, table maximum, limit with
+    the technique's increase, field-fractions of the course, technique) — or None when the document bills no field
+    code or its regions are not in the table.  The course's earlier documents (history) count; for a document other
+    than the one under review its own lines are never taken twice (history already holds the documents before it)."""
+    c_codes = c["field_codes"]
+    # what the document itself says (its field lines, regions, table row) is read once per run; only the course's
+    # earlier documents in the history change as the batch is reviewed
+    memo_key = ("rt_course_fields", id(c), id(doc))
+    static = ev.ctx.memo.get(memo_key)
+    if static is None:
+        static = ev.ctx.memo[memo_key] = _doc_course_static(ev, c, doc) or ()
+    if not static:
+        return None
+    course, regs, base_max, limit, technique, own = static
     ins = _v(getattr(doc, "insured", None))
     nid = _v(getattr(ins, "national_id", None)) if ins is not None else None
     cid = _v(getattr(course, "id", None)) if course is not None else None
@@ -1003,9 +1019,9 @@ def _doc_course_fields(ev, c, doc):
             if (rc == cid) if (rc is not None and cid is not None) else (start is not None and r.on is not None
                                                                         and r.on >= start):
                 earlier += r.qty
-    total = earlier + sum(_qty(it) for it in lines)
+    total = earlier + own
     key = (nid, cid) if nid and cid else ("doc", id(doc))
-    return key, frozenset(regs), base_max, limit, total, technique
+    return key, regs, base_max, limit, total, technique
 
 
 def _batch_courses(ev, c) -> list:
@@ -1040,6 +1056,10 @@ def rt_field_max(rule, ev):
     to check the stamped treatment sheet.  Field-fractions of a course's earlier documents count; a region the table
     does not know is not judged."""
     c = rule.compiled
+    me = _doc_course_fields(ev, c, ev.doc)
+    # the batch's other courses matter only for a course above (N1) or at (N2) its maximum
+    if me is None or (me[4] <= me[3] if c["mode"] == "above" else me[4] not in (me[2], me[3])):
+        return []
     courses = _batch_courses(ev, c)
     if not courses:
         return []
