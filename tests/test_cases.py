@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from desktop.cli import main as cli_main
+from tests.inpatient.runner import same      # the comparison of ../shared/tools/run-examples, once
 
 HERE = Path(__file__).resolve().parent
 CASES = sorted((HERE / "cases").rglob("*.json"))
@@ -86,23 +87,6 @@ def target(doc, exp):
     if isinstance(exp.get("line"), int):
         return next((l for l in doc.get("lines", []) if l.get("line") == exp["line"] + 1), {})
     return doc
-
-
-def same(want, got) -> bool:
-    """`want` is contained in `got` (the comparison of ../shared/tools/run-examples): dicts by key, lists of coded
-    rows by code, numbers within 0.01."""
-    if isinstance(want, dict):
-        return isinstance(got, dict) and all(k in got and same(v, got[k]) for k, v in want.items())
-    if isinstance(want, list):
-        if not isinstance(got, list):
-            return False
-        if all(isinstance(w, dict) and "code" in w for w in want):
-            return all(any(isinstance(g, dict) and g.get("code") == w["code"] and same(w, g) for g in got)
-                       for w in want)
-        return len(want) <= len(got) and all(same(w, g) for w, g in zip(want, got))
-    if isinstance(want, (int, float)) and isinstance(got, (int, float)):
-        return abs(want - got) <= max(0.01, 1e-6 * abs(want))
-    return want == got
 
 
 def differences(ex: dict, res: dict) -> list[str]:

@@ -2304,6 +2304,20 @@ class BillReview:
             hc.lines.append(lc)
         return hc
 
+    def _priced_by_clause(self, f, lc: LineCalc, code, on, qty) -> bool:
+        """A phase-A clause's paid code and/or quantity prices the line at the government tariff; its finding takes
+        the difference. False when that price is not in the book."""
+        paid = f.paid_code if f.paid_code and self.tariff(f.paid_code) is not None else code
+        if f.paid_qty is not None:
+            qty = lc.paid_qty = f.paid_qty
+        price = self.ctx.price(paid, on, "government", qty) if paid is not None else None
+        if price is None:
+            return False
+        lc.computed = price
+        lc.paid_code = paid if paid != code else None
+        lc.effects.append(Effect(None, "excluded", max(0, lc.requested - price), finding=f, line=lc.index))
+        return True
+
     def _line_calc(self, heading: str, line, lc: LineCalc) -> None:
         code = v(getattr(line, "code", None))
         on = v(getattr(line, "on", None)) or self.ev.date
@@ -2311,16 +2325,9 @@ class BillReview:
         if heading == "supplies":
             # a phase-A clause that pays the supply as a service code (INP-10-K-3: a donor cornea as 602055)
             for f in self.line_findings.get((heading, lc.index), []):
-                if f.severity == "adjust" and f.paid_code and self.tariff(f.paid_code) is not None:
-                    price = self.ctx.price(f.paid_code, on, "government", f.paid_qty if f.paid_qty is not None else 1)
-                    if price is not None:
-                        lc.computed = price
-                        lc.paid_code = f.paid_code if f.paid_code != code else None
-                        if f.paid_qty is not None:
-                            lc.paid_qty = f.paid_qty
-                        lc.effects.append(Effect(None, "excluded", max(0, lc.requested - price), finding=f,
-                                                 line=lc.index))
-                        return
+                if f.severity == "adjust" and f.paid_code and self.tariff(f.paid_code) is not None \
+                        and self._priced_by_clause(f, lc, code, on, 1):
+                    return
             cat = v(getattr(line, "category", None))
             up = v(getattr(line, "unit_price", None))
             if cat is not None and up is not None:
@@ -2343,7 +2350,6 @@ class BillReview:
         row = self.tariff(code)
         if row is None:
             return
-        paid = code
         # INP-15-N1: one lab admission (800005) on the first day; on later days a blood draw (800010)
         lab_paid = code
         if heading == "lab" and self.enabled("lab_admission"):
@@ -2360,17 +2366,7 @@ class BillReview:
             if lab_paid != code and f.paid_code == lab_paid and (f.paid_qty is None or f.paid_qty == qty):
                 continue      # the lab part's same rule (LAB-1): the inpatient clause prices the line itself
             if f.severity == "adjust" and (f.paid_code or f.paid_qty is not None):
-                if f.paid_code and self.tariff(f.paid_code) is not None:
-                    paid = f.paid_code
-                if f.paid_qty is not None:
-                    qty = f.paid_qty
-                    lc.paid_qty = f.paid_qty
-                price = self.ctx.price(paid, on, "government", qty)
-                if price is not None:
-                    lc.computed = price
-                    lc.paid_code = paid if paid != code else None
-                    lc.effects.append(Effect(None, "excluded", max(0, lc.requested - price), finding=f,
-                                             line=lc.index))
+                self._priced_by_clause(f, lc, code, on, qty)
                 return
         paid = lab_paid
         sector = "government"

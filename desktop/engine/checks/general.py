@@ -617,6 +617,11 @@ def _compact(title: str) -> str:
     return _NOT_WORD.sub("", title)
 
 
+def _same_title(a: str, b: str) -> bool:
+    """One normalised title names the other: equal, or one (of 3 characters or more) inside the other."""
+    return a == b or (len(a) >= 3 and a in b) or (len(b) >= 3 and b in a)
+
+
 @register("as_prescribed", levels=("line",), gate=lambda rule: Gate(item_any=(("details", "prescribed_as"),)))
 def as_prescribed(rule, ev):
     """What was billed is what the physician wrote (GEN-16-N1): `details.prescribed_as` null → the line was not
@@ -648,11 +653,8 @@ def as_prescribed(rule, ev):
         if row is not None and getattr(row, "description_fa", None):
             names.append(row.description_fa)
         names = [_norm_title(n) for n in names if n]
-        if any(w == n or (len(w) >= 3 and w in n) or (len(n) >= 3 and n in w) for n in names):
-            continue
-        # the same title spelt with other spacing or punctuation ("Free T4" / "FreeT4", "T4-free" / "T4 free")
-        wc = _compact(w)
-        if any(wc == (nc := _compact(n)) or (len(wc) >= 3 and wc in nc) or (len(nc) >= 3 and nc in wc) for n in names):
+        # as written, or spelt with other spacing or punctuation ("Free T4" / "FreeT4", "T4-free" / "T4 free")
+        if any(_same_title(w, n) or _same_title(_compact(w), _compact(n)) for n in names):
             continue
         # an incomplete title (۶-۱-۲۶) that may mean the billed code: the centre chose among the codes it may mean,
         # it did not alter the order — GEN-26 prices it at the lowest of them
