@@ -24,7 +24,7 @@ import hashlib
 import io
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
@@ -101,6 +101,8 @@ class TariffRow:
     anesthesia_base: Decimal | None
     flags: str
     chapter: str | None
+    #: the chapter was written in the book's `chapter` column (False: inferred by `infer_chapter`, or none)
+    chapter_declared: bool = True
 
     @property
     def is_addon(self) -> bool:
@@ -154,7 +156,12 @@ class TariffBook:
     def overlay(self, other: "TariffBook") -> "TariffBook":
         """A new book: every row of `other` replaces the row of the same code; the other rows stay."""
         rows = dict(self._rows)
-        rows.update(other._rows)
+        for code, row in other._rows.items():
+            base = rows.get(code)
+            # a row written without its chapter keeps the chapter the loaded book declares for that code
+            if not row.chapter_declared and base is not None and base.chapter_declared and base.chapter:
+                row = replace(row, chapter=base.chapter, chapter_declared=True)
+            rows[code] = row
         return TariffBook(rows, sources=self.sources + other.sources, digests=self.digests + other.digests)
 
     def __repr__(self):
@@ -310,7 +317,45 @@ def _parse_tariff_row(cells, index, rowno, label, problems) -> TariffRow | None:
     total = (prof or Decimal(0)) + tech if tech is not None else None
     desc = cell("description_fa").translate(_AR_TO_FA) or None
     chapter = cell("chapter").strip().lower() or None
+    if chapter is None:
+        return TariffRow(code, desc, total, prof, tech, values["anesthesia_base"], flags, infer_chapter(code, desc),
+                         chapter_declared=False)
     return TariffRow(code, desc, total, prof, tech, values["anesthesia_base"], flags, chapter)
+
+
+# the book's code ranges whose chapter is not in doubt (the manual: laboratory 8xxxxx, physiotherapy 9016xx, the
+# radiotherapy ranges of RT-3-5-N2, dental Table 2 rows), and the imaging codes 70xxxx by the words of their title
+_RANGE_CHAPTERS = ((800000, 809999, "laboratory"), (901600, 901699, "physiotherapy"),
+                   (705300, 705435, "radiotherapy"), (705505, 705555, "radiotherapy"),
+                   (901950, 901955, "radiotherapy"))
+_IMAGING_WORDS = tuple((chapter, re.compile("|".join(words), re.IGNORECASE)) for chapter, words in (
+    ("ultrasound", (r"سونوگرافی", r"سونو گرافی", r"داپلر", r"\bultrasound\b", r"\bsonography\b", r"\bdoppler\b")),
+    ("mri", (r"ام\s*\.?\s*آر\s*\.?\s*آی", r"ام\s*ار\s*ای", r"\bmri\b", r"\bmr\b", r"magnetic resonance")),
+    ("ct", (r"سی\s*تی", r"\bct\b", r"\bcta\b", r"computed tomography")),
+    ("nuclear_medicine", (r"ایزوتوپ", r"پزشکی هسته", r"اسپکت", r"\bspect\b", r"scintigraph"))))
+
+
+def infer_chapter(code: str, description: str | None) -> str | None:
+    """The chapter of a tariff row whose `chapter` cell is empty (outside authors and the published examples leave
+    it empty): by the code's range where the manual fixes it, an imaging code (70xxxx) by its title's words, plain
+    radiography 700xxx.  None when unsure.  The batch-service and licence checks (GEN-20-N3, GEN-28) read only a
+    declared chapter (`TariffRow.chapter_declared`)."""
+    if code.startswith("T2-"):
+        return "dentistry"
+    if not (len(code) == 6 and code.isdigit()):
+        return None
+    n = int(code)
+    for lo, hi, chapter in _RANGE_CHAPTERS:
+        if lo <= n <= hi:
+            return chapter
+    if 700000 <= n <= 705999:
+        text = (description or "").replace("\u200c", " ")
+        for chapter, pattern in _IMAGING_WORDS:
+            if pattern.search(text):
+                return chapter
+        if n <= 700999:
+            return "radiology"
+    return None
 
 
 # ---------------------------------------------------------------------------------------------------------------

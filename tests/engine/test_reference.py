@@ -525,3 +525,34 @@ def test_load_default_overlays_the_office_files(tmp_path, monkeypatch):
     with pytest.raises(InputError) as e:
         load_default()
     assert e.value.problems[0].file.endswith("params.yaml")
+
+
+# ------------------------------------------------------------------------------------------ the chapter column
+
+
+@pytest.mark.parametrize("code, desc, chapter", [
+    ("800005", "پذیرش", "laboratory"), ("901645", "الکتروتراپی", "physiotherapy"),
+    ("705420", None, "radiotherapy"), ("901955", "براکی تراپی", "radiotherapy"), ("T2-23", None, "dentistry"),
+    ("702875", "سی تی اسکن شکم و لگن", "ct"), ("703035", "CT scan of the brain", "ct"),
+    ("701555", "سونوگرافی شکم و لگن", "ultrasound"), ("701870", "داپلر ترانس کرانیال (TCCS)", "ultrasound"),
+    ("703500", "ام‌آر‌آی مغز", "mri"), ("704725", "اسکن ایزوتوپ تیروئید", "nuclear_medicine"),
+    ("700245", "رادیوگرافی ساده شکم (KUB)", "radiology"),
+    # unsure → none: another chapter's code, an imaging code of no recognisable title outside 700xxx
+    ("900780", "اکوکاردیوگرافی", None), ("100085", "میخچه", None), ("702000", None, None),
+])
+def test_an_empty_chapter_is_inferred_only_where_the_code_or_title_is_plain(tmp_path, code, desc, chapter):
+    t = tariff_of(tmp_path, f"{code},{desc or ''},,1,,,,\n")
+    row = t.get(code)
+    assert row.chapter == chapter and row.chapter_declared is False
+
+
+def test_a_declared_chapter_is_kept_and_an_overlay_without_one_keeps_the_books(tmp_path):
+    base = tariff_of(tmp_path, "702875,سی تی,,1,,,,imaging\n", "a.csv")
+    assert base.get("702875").chapter == "imaging" and base.get("702875").chapter_declared
+    over = tariff_of(tmp_path, "702875,سی تی شکم,,2,,,,\n", "b.csv")
+    row = base.overlay(over).get("702875")
+    assert (row.rvu_professional, row.description_fa, row.chapter, row.chapter_declared) == \
+        (Decimal(2), "سی تی شکم", "imaging", True)
+    # a chapter written in the overlay wins
+    over2 = tariff_of(tmp_path, "702875,سی تی,,2,,,,ct\n", "c.csv")
+    assert base.overlay(over2).get("702875").chapter == "ct"

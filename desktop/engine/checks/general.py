@@ -573,7 +573,8 @@ def licence_services(rule, ev):
             why = f"خدمت {fa_digits(code)} در فهرست خدمات قرارداد نیست"
         elif lic_services is not None:
             row = ev.ctx.tariff_row(code)
-            svc = m.get(row.chapter) if row is not None and row.chapter else None
+            # only a chapter the book declares: an inferred one (reference.infer_chapter) never zeroes a line here
+            svc = m.get(row.chapter) if row is not None and row.chapter and row.chapter_declared else None
             if svc is not None and svc not in lic_services:
                 why = f"خدمت {fa_digits(code)} ({svc}) در پروانهٔ بهره‌برداری نیست"
         if why:

@@ -240,6 +240,12 @@ def table_row(ev, t, region: str):
     return base or None
 
 
+def _is_nodal(t, base: str) -> bool:
+    """A regional lymph-node site: one of the pack's nodal sites, or any slug naming nodes (`pelvic_lymph_nodes`,
+    `para_aortic_nodes`, `lymph_node_inguinal`): the region slug is an open list (rule-inputs §1.10)."""
+    return base in t["nodal"] or "lymph" in base or base.endswith("_nodes") or base.endswith("_node")
+
+
 def treatment_regions(t, sites, context=()) -> tuple[set, int]:
     """Treatment regions (RT-2-4-N2: the organ of RT-T1 with its regional lymph nodes) of a list of written sites.
 
@@ -253,7 +259,7 @@ def treatment_regions(t, sites, context=()) -> tuple[set, int]:
             continue
         base, side = _split_side(s)
         base = t["aliases"].get(base, base)
-        if base in t["nodal"]:
+        if _is_nodal(t, base):
             nodes.append(side)
         else:
             organs.add((base, side))
@@ -262,7 +268,7 @@ def treatment_regions(t, sites, context=()) -> tuple[set, int]:
         if isinstance(s, str):
             base, side = _split_side(s)
             base = t["aliases"].get(base, base)
-            if base not in t["nodal"]:
+            if not _is_nodal(t, base):
                 ctx_organs.add((base, side))
     for side in nodes:
         target = None
@@ -1110,6 +1116,19 @@ def _compile_sim_imaging(params):
             "modality": _modality_param(params)}
 
 
+def _imaging_chapter(code, row):
+    """Chapter of a tariff row written without one (interchange §2 leaves `chapter` optional): the imaging codes of
+    the relative-value book are 700000–704999 (radiotherapy starts at 705000); a CT row names CT in its description."""
+    try:
+        n = int(str(code))
+    except (TypeError, ValueError):
+        return None
+    if not 700000 <= n <= 704999:
+        return None
+    desc = str(getattr(row, "description_fa", None) or "").lower()
+    return "ct" if ("سی تی" in desc or "سی‌تی" in desc or "ct" in desc.split() or "ct " in desc) else "radiology"
+
+
 @register("rt_simulation_imaging", compile=_compile_sim_imaging, levels=("line",))
 def rt_simulation_imaging(rule, ev):
     """Imaging billed with a radiotherapy simulation (RT-2-3, RT-3-3): at a centre equipped with a CT simulator
@@ -1130,8 +1149,9 @@ def rt_simulation_imaging(rule, ev):
         row = ev.ctx.tariff_row(code) if code else None
         if row is None:
             continue
-        ct_sim = _dv(item, "ct_simulator") is True or (row.chapter in c["ct"] and "ct_simulator" in equipment)
-        if row.chapter not in c["imaging"] and not ct_sim:
+        chapter = row.chapter or _imaging_chapter(code, row)
+        ct_sim = _dv(item, "ct_simulator") is True or (chapter in c["ct"] and "ct_simulator" in equipment)
+        if chapter not in c["imaging"] and not ct_sim:
             continue
         ev.item = item
         try:
