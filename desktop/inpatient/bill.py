@@ -110,8 +110,10 @@ CALC_STEPS: dict[str, tuple[str, str]] = {
     "prosthesis_price": ("lines", "reduce"), "dialysis_acute": ("lines", "reduce"),
     "dialysis_chronic": ("lines", "reduce"), "dialysis_peritoneal": ("lines", "reduce"),
     "chemo_long": ("lines", "reduce"), "chemo_refill": ("lines", "reduce"), "ecg_professional": ("lines", "price"),
+    "exercise_professional": ("lines", "reduce"),
     # global packages (ماده ۲۲, ۱۰-ح)
     "global_tariff": ("global_package", "primary"), "global_lsc_hoteling": ("global_package", "reduce"),
+    "global_caesarean_no_indication": ("global_package", "reduce"),
     "global_modifiers": ("global_package", "reduce"), "global_second_k": ("global_package", "reduce"),
     "global_exit": ("global_package", "review"), "global_53": ("global_package", "review"),
     "global_day_case": ("global_package", "price"), "global_prosthesis": ("global_package", "price"),
@@ -1298,8 +1300,11 @@ class BillReview:
         info["f85"], info["f53"], info["p63"], info["refused"] = f85, f53, p63, refused
 
     def _mod53_refusal(self, info) -> str | None:
+        # a caesarean: the bill's delivery, the pack's code list, or the word سزارین in the book's / bill's description
+        desc = ((info["row"].description_fa or "") if info.get("row") is not None else "") + " " + \
+            str(v(getattr(info["proc"], "description", None)) or "")
         if v(getattr(self.doc, "delivery", None)) == "caesarean" or info["code"] in set(
-                self.const("mod_53_caesarean", "codes", []) or []):
+                self.const("mod_53_caesarean", "codes", []) or []) or "سزارین" in desc:
             return "mod_53_caesarean" if self.enabled("mod_53_caesarean") else None
         ins = v(getattr(self.doc, "insured", None))
         nid = v(getattr(ins, "national_id", None)) if ins is not None else None
@@ -1349,15 +1354,20 @@ class BillReview:
             qty = max(1, int(info["qty"] or 1))
             full_units = rv * qty * (2 if (v(getattr(info["proc"], "bilateral", None)) is True
                                            and info["branch"] is not None) else 1)
-            pct = Decimal(info["percent"]) / 100
+            pct = base_pct = Decimal(info["percent"]) / 100
             if info["adj_percent"] is not None:
-                pct = pct * Decimal(str(info["adj_percent"])) / 100
+                # a clause's own percentage for this combination (INP-10-D-6 «۵۰٪ تعرفه آنژیوگرافی عروق محیطی») is
+                # what the line is paid: it takes the place of modifier 51's rank, not a further cut of it
+                units = max(1, len(info["percents"]))
+                base_pct = Decimal(units)
+                pct = Decimal(str(info["adj_percent"])) / 100 * units
+                entry["percent"] = int(info["adj_percent"]) * units
             final = rv * pct * info["f85"] * info["f53"]
             final = final * (1 + Decimal(info["p63"]) / 100)
             if info["adj"] is not None and not info["excluded"]:
                 orig_rv = _dec(info["orig_rv"]) if info["orig_rv"] is not None else rv
                 oq = max(1, int(info["orig_qty"] or 1))
-                per_unit = Decimal(info["percent"]) / 100 / max(1, qty)
+                per_unit = base_pct / max(1, qty)
                 orig = orig_rv * per_unit * oq * info["f85"] * info["f53"] * (1 + Decimal(info["p63"]) / 100)
                 if orig > final:
                     hc.effects.append(Effect(None, "excluded", rial((orig - final) * K), finding=info["adj"]))
@@ -1386,7 +1396,7 @@ class BillReview:
                 entry["percent"] = 0
                 out.append(entry)
                 continue
-            if info["percent"] < 100 * max(1, len(info["percents"])) \
+            if info["percent"] < 100 * max(1, len(info["percents"])) and info["adj_percent"] is None \
                     and info["branch"] in ("RVU-51", "RVU-51-N1", "RVU-51-N4", "RVU-51-N5"):
                 calc = {"RVU-51": "mp_same", "RVU-51-N1": "mp_separate", "RVU-51-N4": "mp_foot",
                         "RVU-51-N5": "mp_foot_both"}[info["branch"]]
@@ -1557,6 +1567,16 @@ class BillReview:
             for i, p in enumerate(self.records("procedures")):
                 if sess is None or v(getattr(p, "session", None)) == sess:
                     out.add(i)
+        # modifier 46 claimed on the procedure itself (the manual's way of reporting it), with no anaesthesia record
+        # of that session showing another method or an anaesthesiologist
+        anes = self.records("anesthesia")
+        for i, p in enumerate(self.records("procedures")):
+            if "46" not in [str(m) for m in v(getattr(p, "modifiers", None), [])]:
+                continue
+            sess = v(getattr(p, "session", None))
+            recs = [a for a in anes if sess is None or v(getattr(a, "session", None)) in (None, sess)]
+            if all(self.local_by_surgeon(a) for a in recs):
+                out.add(i)
         return out
 
     # -- assistant (ماده ۱۱, modifier 80)
@@ -1998,6 +2018,11 @@ class BillReview:
         comps = (self.ctx.param("global_package_components", self.ev.date, default=None) or {}).get(
             v(getattr(gp, "name", None))) or {}
         kp = self.k("k_professional", None) or Decimal(0)
+        if self.enabled("global_caesarean_no_indication") and self._caesarean_without_indication(gp):
+            # INP-10-H-5: «از سرجمع تعرفه گلوبال ۲۰ کا کسر می‌گردد» (the sector's professional K)
+            cut = min(total, _dec(self.const("global_caesarean_no_indication", "deduct_k", 20)) * kp)
+            total -= cut
+            eff["global_caesarean_no_indication"] = cut
         ka = self.k("k_anesthesia", None) or Decimal(0)
         mods = [str(m) for m in v(getattr(gp, "modifiers", None), [])]
         add = Decimal(0)
@@ -2038,7 +2063,9 @@ class BillReview:
         hc.base_insured = rial(total)
         texts = {"global_lsc_hoteling": "در مراکز جراحی محدود هزینه هتلینگ از تعرفه گلوبال کسر می‌شود",
                  "global_modifiers": "کدهای تعدیلی قابل اضافه به سرجمع گلوبال: ۳۹، ۶۳، ۸۵، ۹۰، ۹۵ (در صورت احراز)",
-                 "global_second_k": "کای دوم پزشک تمام وقت فقط برای حق‌العمل جراحی، بیهوشی و ویزیت اولیه نوزاد سالم"}
+                 "global_second_k": "کای دوم پزشک تمام وقت فقط برای حق‌العمل جراحی، بیهوشی و ویزیت اولیه نوزاد سالم",
+                 "global_caesarean_no_indication": "سزارین بدون اندیکاسیون پزشکی (درخواست مادر): ۲۰ کا از سرجمع "
+                                                   "تعرفه گلوبال کسر می‌شود"}
         for k2, amt in eff.items():
             hc.effects.append(Effect(k2, "reduce", rial(amt), texts.get(k2, "")))
         if "53" in mods and self.enabled("global_53"):
@@ -2051,6 +2078,25 @@ class BillReview:
                                            "tariff": int(_dec(tar.get("total", 0))), "hoteling": int(hotel),
                                            "additions": rial(add + second)}
         return hc
+
+    def _caesarean_without_indication(self, gp) -> bool:
+        """INP-10-H-5, the decidable case: a caesarean (the bill's delivery or its global package) whose record
+        says in words that it had no medical indication (the mother's request) — the procedure's
+        `details.indication` or the admission order's diagnosis. A caesarean with no indication written, or an
+        «elective» one, stays the human's call (the pack's review entries)."""
+        name = str(v(getattr(gp, "name", None)) or "")
+        if v(getattr(self.doc, "delivery", None)) != "caesarean" and "caesarean" not in name and "سزارین" not in name:
+            return False
+        words = [str(w).lower() for w in self.const("global_caesarean_no_indication", "words", [])]
+        texts = []
+        order = v(getattr(self.doc, "admission_order", None))
+        if order is not None:
+            texts.append(v(getattr(order, "diagnosis", None)))
+        for p in self.records("procedures"):
+            det = v(getattr(p, "details", None))
+            if det is not None:
+                texts.append(v(getattr(det, "indication", None)))
+        return any(isinstance(t, str) and any(w in t.lower() for w in words) for t in texts)
 
     def _global_exit(self) -> str | None:
         """INP-22-6: two global operations, a global and a non-global operation, or an ICU/CCU stay."""
@@ -2390,6 +2436,18 @@ class BillReview:
             else:
                 lc.effects.append(Effect("mod_86", "reduce", rial(_dec(price) * pct),
                                          "کد ۸۶ فقط برای تصویربرداری پرتابل بر بالین بیمار", line=lc.index))
+        if (self.enabled("exercise_professional") and paid in {str(c) for c in self.const("exercise_professional", "codes", ["900800"])}
+                and (v(getattr(line, "physician_present", None)) is False or v(getattr(line, "report", None)) is False)):
+            # INP-14-N2: the professional part of an exercise test needs the physician's physical presence and a
+            # report; without either only the technical component is paid
+            row = self.tariff(paid)
+            rv_p = _dec(getattr(row, "rvu_professional", None) or 0) if row is not None else Decimal(0)
+            if row is not None and getattr(row, "rvu_technical", None) not in (None, ABSENT) and rv_p > 0:
+                prof = rial(rv_p * (self.k("k_professional", on) or Decimal(0)) * _dec(qty))
+                prof = min(prof, price)
+                price -= prof
+                lc.effects.append(Effect("exercise_professional", "reduce", prof,
+                                         "تست ورزش بدون حضور فیزیکی پزشک یا گزارش: فقط جزء فنی", line=lc.index))
         lc.computed = price
         lc.primary = "line_tariff"
         if paid != code:
@@ -2436,6 +2494,15 @@ class BillReview:
         out += self._cap_review(name)
         self._cit[name] = out
         return out
+
+    def _over_private_rate(self, R, approved, tol) -> bool:
+        """A professional-K heading claimed above its amount at the private K (its government amount × K private /
+        K government): the private-government difference alone does not explain the deduction."""
+        kg = self.k("k_professional", None)
+        kp = self.ctx.param("k_professional", self.ev.date, "private", default=None)
+        if approved is None or not kg or kp is None:
+            return False
+        return R > rial(_dec(approved) * _dec(kp) / kg) + tol
 
     @staticmethod
     def _exact_effects(red: list, D: int, tol: int) -> list | None:
@@ -2508,6 +2575,13 @@ class BillReview:
                 # ماده ۱۲ بند ۱ names the private sector itself: the insurer's basis is 40% at the government
                 # tariff in both sectors (the general rule of ماده ۳ تبصره ۱ is cited beside it)
                 out.append(("or_one_value", None, rest, line))
+                if self.enabled("tariff_cap"):
+                    out.append(("tariff_cap", None, 0, line))
+            elif (primary == "assistant_fee" and not self.sector_gov and self.enabled(primary)
+                  and self._over_private_rate(R, approved, tol)):
+                # ماده ۱۱ الف: the claim exceeds 20% of the final RV even at the private K — the clause's own
+                # percentage explains the deduction (ماده ۳ تبصره ۱ beside it for the private-government difference)
+                out.append((primary, None, rest, line))
                 if self.enabled("tariff_cap"):
                     out.append(("tariff_cap", None, 0, line))
             else:

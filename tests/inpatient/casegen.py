@@ -1212,7 +1212,7 @@ case("INP-14-N2-exercise-test-physician-absent", "INP-14-N2",
      tariff=[row("900800", 3.8, 1.9, chapter="other")],
      bill={"headings": H(other=(5_700_000, [line("900800", ordered=True, physician_present=False, report=True,
                                                  requested=5_700_000)]))},
-     expect={"rules": ["INP-14-N2"], "mark": None, "heading": "other", "heading_line": 0, "action": "flag_review"})
+     expect={"rules": ["INP-14-N2"], "mark": "circle", "heading": "other", "heading_line": 0, "approved_rial": 1_900_000})
 case("INP-15-lab-without-results", "INP-15", "A laboratory test with no results sheet in the file",
      tariff=[row("801170", 4, chapter="laboratory")],
      bill={"headings": H(lab=(4_000_000, [line("801170", ordered=True, results=False, requested=4_000_000)]))},
@@ -1456,11 +1456,19 @@ case("INP-10-H-3-labour-analgesia-above-value", "INP-10-H-3",
            "anesthesia": [anes(method="epidural_labour_analgesia")], "headings": H(anesthesia=9_000_000)},
      expect={"rules": ["INP-10-H-3"], "mark": "circle", "heading": "anesthesia", "approved_rial": 6_000_000})
 case("INP-10-H-5-caesarean-on-request", "INP-10-H-5",
-     "A global caesarean whose admission order says «به درخواست مادر» (no medical indication)",
+     "A global caesarean (tariff 60,000,000) whose admission order says «به درخواست مادر» (no medical indication): "
+     "20 K × 1,000,000 off the global total → 40,000,000",
      params=APPX,
      bill={"insured": {"sex": "F"}, "delivery": "caesarean", "global_package": gp("caesarean_section", 60_000_000),
            "admission_order": {"diagnosis": "سزارین انتخابی به درخواست مادر"}},
-     expect={"rules": ["INP-10-H-5"], "mark": None, "heading": "global_package", "action": "flag_review"})
+     expect={"rules": ["INP-10-H-5"], "mark": "circle", "heading": "global_package", "approved": 40_000_000})
+case("INP-10-H-5-elective-caesarean-review", "INP-10-H-5",
+     "A global caesarean recorded only as «انتخابی» (elective): whether it had an indication is the reviewer's call",
+     params=APPX,
+     bill={"insured": {"sex": "F"}, "delivery": "caesarean", "global_package": gp("caesarean_section", 60_000_000),
+           "admission_order": {"diagnosis": "سزارین انتخابی"}},
+     expect={"rules": ["INP-10-H-5"], "mark": None, "heading": "global_package", "action": "flag_review",
+             "approved": 60_000_000})
 case("INP-10-H-6-nst-with-global-delivery", "INP-10-H-6", "NST (502090) billed beside a global caesarean",
      params=APPX, tariff=[row("502090", 2, chapter="other")],
      bill={"insured": {"sex": "F"}, "delivery": "caesarean", "global_package": gp("caesarean_section", 60_000_000),

@@ -22,11 +22,13 @@ How a bill is reviewed is in desktop/inpatient/bill.py and docs/inpatient-rules.
 
 Derived facts for conditions: `$bill_class`, `$global_bill`, `$stay_hours`, `$bed_days`, `$age_years`,
 `$teaching`, `$has_anesthesia`, `$bill_codes`, `$session_codes`, `$procedure_rv`, `$visit_by_surgeon`,
-`$visit_by_anesthesiologist`, `$visit_ward`, `$in_house_physician`, `$icu_thirty_deducted`, `$line_ward`,
-`$line_chapter_bill`, `$package_name`, `$anesthesia_by_surgeon`, `$surgeon_ids`, `$assistant_is_surgeon`,
+`$visit_by_performer`, `$visit_by_anesthesiologist`, `$visit_ward`, `$in_house_physician`, `$icu_thirty_deducted`,
+`$line_ward`, `$line_chapter_bill`, `$package_name`, `$anesthesia_by_surgeon`, `$surgeon_ids`, `$assistant_is_surgeon`,
 `$stay_wards`, `$global_cap`.
 """
 from __future__ import annotations
+
+import re
 
 from desktop.domain.absent import ABSENT
 from desktop.domain.fa import fa_amount, fa_digits
@@ -203,10 +205,29 @@ def _f_surgeons(ev):
 
 @fact("visit_by_surgeon")
 def _f_visit_surgeon(ev):
-    """INP-8-3: the visiting physician operated on the patient in this admission."""
+    """INP-8-3: the visiting physician operated on the patient in this admission.
+
+    A bedside (ward) or cath-lab procedure such as an endoscopy or an angiography is not an operation: the
+    daily visits of the physician who does it during an admission stay payable (ماده ۸-۱۱ and its تبصره ۲)."""
     pr = v(getattr(ev.item, "prescriber", None)) if ev.item is not None else None
     c = v(getattr(pr, "council_no", None)) if pr is not None else None
-    return bool(c) and str(c) in _f_surgeons(ev)
+    if not c:
+        return False
+    ops = [p for p in v(getattr(ev.doc, "procedures", None), [])
+           if v(getattr(p, "place", None)) not in ("ward", "cath_lab")]
+    return str(c) in _ids(v(getattr(p, "surgeon", None)) for p in ops)
+
+
+@fact("visit_by_performer")
+def _f_visit_performer(ev):
+    """INP-10-D-9: the visiting physician performed one of the bill's procedures, wherever it was done — an
+    interventional cardiac procedure is done in the cath lab, and the visits before and after it are the ones the
+    clause refuses («ویزیت قبل و بعد از اعمال Interventional و جراحی قلب قابل محاسبه نمی باشد»)."""
+    pr = v(getattr(ev.item, "prescriber", None)) if ev.item is not None else None
+    c = v(getattr(pr, "council_no", None)) if pr is not None else None
+    if not c:
+        return False
+    return str(c) in _ids(v(getattr(p, "surgeon", None)) for p in v(getattr(ev.doc, "procedures", None), []))
 
 
 @fact("visit_by_anesthesiologist")
@@ -428,6 +449,22 @@ def _f_desferal(ev):
         if any(w in text for w in ("desferal", "deferoxamine", "دسفرال", "دفروکسامین")):
             return True
     return False
+
+
+def _is_desferal(line) -> bool:
+    text = " ".join(str(x) for x in (v(getattr(line, "name", None)), v(getattr(line, "drug", None))) if x).lower()
+    return any(w in text for w in ("desferal", "deferoxamine", "دسفرال", "دفروکسامین"))
+
+
+@fact("desferal_only")
+def _f_desferal_only(ev):
+    """INP-17-5: a desferal-injection bill — every drug (and other-service) line is deferoxamine and no operation or
+    procedure is billed, so every consumable belongs to the desferal injection."""
+    review = current_review(ev)
+    lines = review.heading_lines("drugs") + review.heading_lines("other")
+    if not lines or not all(_is_desferal(x) for x in lines):
+        return False
+    return not v(getattr(ev.doc, "procedures", None), [])
 
 
 # ---------------------------------------------------------------------------------------------------- bill_calc
@@ -964,6 +1001,36 @@ def _combo_text(ev, procs, codes) -> str:
     return " ".join(parts).lower()
 
 
+_COMBINATION_SPLIT = re.compile(r"\s*(?:\+|,|،|&|/|\s+و\s+|\s+and\s+|\s+with\s+)\s*", re.IGNORECASE)
+
+
+def _combination_parts(key) -> list[str]:
+    """A key of params.combined_codes (rule-inputs: `{combination: code}`): the two services of the combination,
+    written `"<code>+<code>"` (our sample) or with another plain separator («،», «,», «&», «/», « و », « and »), each a
+    national code or the service's name (`"septoplasty+smr"`, `"سپتوپلاستی و SMR"`)."""
+    return [x.strip() for x in _COMBINATION_SPLIT.split(str(key).strip()) if x and x.strip()]
+
+
+def _combination_part_is(ev, part: str, proc) -> bool:
+    """A procedure is the combination's part: by its code, or — a part written as a name — by its `details.service`
+    slug or the name inside its billed description or its tariff row's description (case and ZWNJ folded)."""
+    code = v(getattr(proc, "code", None))
+    if code is not None and str(code) == part:
+        return True
+    if part.isdigit():
+        return False
+    want = part.lower().replace("\u200c", "").replace("_", " ")
+    det = v(getattr(proc, "details", None))
+    svc = v(getattr(det, "service", None)) if det is not None else None
+    if isinstance(svc, str) and svc.lower().replace("_", " ") == want:
+        return True
+    texts = [v(getattr(proc, "description", None))]
+    row = ev.ctx.tariff_row(code) if code is not None else None
+    if row is not None:
+        texts.append(getattr(row, "description_fa", None))
+    return any(isinstance(t, str) and want in t.lower().replace("\u200c", "") for t in texts)
+
+
 @register("bill_combined", compile=_compile_combined, levels=("line",))
 def bill_combined(rule, ev):
     """INP-10-C-1, INP-10-E-1: two procedures of one session that have one common code (params.combined_codes:
@@ -975,16 +1042,18 @@ def bill_combined(rule, ev):
     out = []
     done = set()
     for key, common in table.items():
-        parts = [p.strip() for p in str(key).split("+") if p.strip()]
+        parts = _combination_parts(key)
         if len(parts) != 2:
             continue
-        a, b = parts
+        pa, pb = parts
         for i, p in enumerate(procs):
-            if i in done or v(getattr(p, "code", None)) != a:
+            if i in done or not _combination_part_is(ev, pa, p):
                 continue
+            a = str(v(getattr(p, "code", None)) or pa)
             for j, q in enumerate(procs):
-                if j == i or j in done or v(getattr(q, "code", None)) != b:
+                if j == i or j in done or not _combination_part_is(ev, pb, q):
                     continue
+                b = str(v(getattr(q, "code", None)) or pb)
                 if v(getattr(p, "session", None)) != v(getattr(q, "session", None)):
                     continue
                 c = rule.compiled
