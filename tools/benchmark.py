@@ -19,6 +19,8 @@ Third measurement (2026-11-23, after ~75 more rule entries and the service class
 that day (parse 1.55–1.60 s): the session's starting code and this one alternated — whole review 16.3–16.6 s before,
 17.3 s now (one outlier 22.9 s); engine stage 9.2–10.3 s before, 8.8–10.5 s now; ratio 11.4; peak 501 → 529 MB
 (more rules and the service-class words loaded). So ≤ 15 s was not reached that day by either.
+Fourth (2026-11-23, evening, after round 5): back to back with the previous code — whole review 16.07 s before,
+16.68 s now; parse 1.44–1.48 s; ratio 11.5; peak 530 MB. Ratio ≤ 3 and review ≤ 15 s not met; peak met.
 Where the time goes and what was done: docs/engine.md, "Performance".
 """
 from __future__ import annotations
